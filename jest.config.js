@@ -1,0 +1,16 @@
+// Four layers, run in order by scripts/test.sh. Each project can also run alone: npx jest --selectProjects unit
+const common = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: true }] },
+  modulePathIgnorePatterns: ["<rootDir>/bin/", "<rootDir>/examples/"],
+};
+module.exports = {
+  cacheDirectory: "<rootDir>/.cache/jest",
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
+    { ...common, displayName: "integration", testMatch: ["<rootDir>/test/integration/**/*.test.ts"] },
+    { ...common, displayName: "contract", testMatch: ["<rootDir>/test/contract/**/*.test.ts"] },
+    { ...common, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
+  ],
+};
