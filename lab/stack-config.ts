@@ -1,0 +1,40 @@
+// Writes Pulumi.lab.yaml for the root program: the structured `cloudKerberosTrust` config pointing
+// at the lab. Secrets are SecretRefs to environment variables (`npm run lab -- env` prints them),
+// so the file holds no secret. Rewriting it keeps everything else in the file (the passphrase
+// provider's salt, other config keys).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { LabInfo, repoRoot } from "./layout";
+
+export const PROJECT_NAME = "pulumi-entra-kerberos";
+
+export function labStackConfig(lab: LabInfo): Record<string, unknown> {
+    const caCertificate = fs.readFileSync(lab.caCertPath, "utf8");
+    return {
+        graph: {
+            tenantId: lab.emulator.tenantId,
+            credential: { type: "clientSecret", clientId: lab.emulator.app.clientId, clientSecret: { env: lab.emulator.app.clientSecretEnv } },
+            graphEndpoint: lab.emulator.url,
+            authorityHost: lab.emulator.url,
+            caCertificate,
+        },
+        forests: lab.forests.map((f, i) => ({
+            name: f.name,
+            wave: i === 0 ? 1 : 2,
+            domains: [{
+                domain: f.domain,
+                directory: { urls: [f.ldapsUrl], username: f.adminUpn, password: { env: f.adminPasswordEnv }, caCertificate },
+                publisher: { type: "lab", endpoint: lab.publisher.endpoint, caCertificate },
+            }],
+        })),
+    };
+}
+
+export function writeLabStackConfig(lab: LabInfo, dir = repoRoot()): string {
+    const file = path.join(dir, "Pulumi.lab.yaml");
+    const doc: any = fs.existsSync(file) ? (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) : {};
+    doc.config = { ...(doc.config ?? {}), [`${PROJECT_NAME}:cloudKerberosTrust`]: labStackConfig(lab) };
+    fs.writeFileSync(file, yaml.dump(doc, { lineWidth: -1 }));
+    return file;
+}
