@@ -9,7 +9,7 @@ export function generatePassword(): string {
 }
 
 export function adminPasswordEnv(forestName: string): string {
-    return `LAB_${forestName.toUpperCase()}_ADMIN_PASSWORD`;
+    return `LAB_${forestName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_ADMIN_PASSWORD`;
 }
 
 export const GRAPH_CLIENT_SECRET_ENV = "LAB_GRAPH_CLIENT_SECRET";

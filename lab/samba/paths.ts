@@ -2,6 +2,7 @@
 // Everything a DC writes stays under <labDir>/dcs/<name>; its snapshot sits beside it.
 import * as path from "node:path";
 import { baseDnOf, ForestSpec, LabForest } from "../layout";
+import { adminPasswordEnv } from "../secrets";
 
 export interface DcPaths {
     dir: string;            // <labDir>/dcs/<name>: the provisioned tree (samba-tool --targetdir)
@@ -47,7 +48,7 @@ export function labForestOf(spec: ForestSpec): LabForest {
         ldapsUrl: `ldaps://${spec.ip}:636`,
         adminUpn: `Administrator@${spec.domain}`,
         adminDn: `CN=Administrator,CN=Users,${baseDn}`,
-        adminPasswordEnv: `LAB_${spec.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_ADMIN_PASSWORD`,
+        adminPasswordEnv: adminPasswordEnv(spec.name),
     };
 }
 

@@ -77,7 +77,7 @@ export class DynamicProviderHost {
         return { acceptSecrets: r.getAcceptsecrets() as boolean };
     }
 
-    async check(urn: string, olds: object, news: object) {
+    async check(urn: string, olds: object, news: object): Promise<{ inputs: Record<string, any>; failures: { property: string; reason: string }[] }> {
         const req = new provproto.CheckRequest();
         req.setUrn(urn); req.setOlds(toStruct(olds as any)); req.setNews(toStruct(news as any));
         const r = await this.call("check", req);

@@ -1,0 +1,36 @@
+// Access to the running lab for integration, contract and e2e tests (`npm test` starts it with
+// `lab up`; run `npm run lab -- up` before running one of these layers alone).
+import * as fs from "node:fs";
+import { Client } from "ldapts";
+import { LabForest, LabInfo, labJsonPath } from "../../lab/layout";
+
+export function requireLab(): LabInfo {
+    const file = labJsonPath();
+    if (!fs.existsSync(file)) throw new Error(`no lab at ${file}: run \`npm run lab -- up\` first`);
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+}
+
+export function labCa(lab: LabInfo): string {
+    return fs.readFileSync(lab.caCertPath, "utf8");
+}
+
+/** Every secret value the lab uses, for "no secret anywhere" scans. */
+export function labSecretValues(lab: LabInfo): string[] {
+    return Object.values(lab.secrets).filter((v) => v.length >= 8);
+}
+
+/** An independent, plain ldapts admin connection (not the product's port) to check what is on a DC. */
+export async function withAdminLdap<T>(lab: LabInfo, forest: LabForest, fn: (c: Client) => Promise<T>): Promise<T> {
+    const client = new Client({ url: forest.ldapsUrl, tlsOptions: { ca: [labCa(lab)], rejectUnauthorized: true } });
+    try {
+        await client.bind(forest.adminUpn, lab.secrets[forest.adminPasswordEnv]);
+        return await fn(client);
+    } finally {
+        await client.unbind().catch(() => undefined);
+    }
+}
+
+/** The lab's SecretRef environment (admin passwords, Graph client secret). */
+export function labSecretEnv(lab: LabInfo): Record<string, string> {
+    return { ...lab.secrets };
+}
