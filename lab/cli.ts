@@ -6,12 +6,12 @@
 //   reset   every domain and the emulator's tenant back to just-provisioned state
 //   env     prints `export NAME=...` lines for the lab's secret references (for a shell: eval "$(...)")
 import * as fs from "node:fs";
-import { randomUUID } from "node:crypto";
-import { DEFAULT_FORESTS, LabInfo, defaultLabDir, labJsonPath } from "./layout";
+import { LabInfo, defaultLabDir, labEmulatorUrl, labForestSpecs, labJsonPath } from "./layout";
 import { ensureLabCa } from "./ca";
 import { ensureSecrets } from "./secrets";
 import { upForests, stopDc, dcStatus, resetForest } from "./samba";
 import { cloudStatus, startCloud, stopCloud, resetCloud } from "./cloud";
+import { LAB_APP_CLIENT_ID, LAB_APP_ROLES, LAB_APP_SECRET_ENV, LAB_TENANT_ID } from "./emulator";
 import { writeLabStackConfig } from "./stack-config";
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -30,23 +30,24 @@ async function up(labDir: string): Promise<LabInfo> {
     fs.mkdirSync(labDir, { recursive: true, mode: 0o700 });
     const previous = readLab(labDir);
     const ca = ensureLabCa(labDir);
-    const secrets = ensureSecrets(previous?.secrets, DEFAULT_FORESTS);
-    const forests = await upForests(labDir, DEFAULT_FORESTS, secrets, log);
+    const specs = labForestSpecs();
+    const secrets = ensureSecrets(previous?.secrets, specs);
+    const forests = await upForests(labDir, specs, secrets, log);
     const lab: LabInfo = {
         version: 1,
         labDir,
         caCertPath: ca.certPath,
         forests,
-        emulator: previous?.emulator ?? {
-            url: "", tenantId: randomUUID(),
-            app: { clientId: randomUUID(), clientSecretEnv: "LAB_GRAPH_CLIENT_SECRET", roles: [] },
+        emulator: {
+            url: labEmulatorUrl(), tenantId: LAB_TENANT_ID,
+            app: { clientId: LAB_APP_CLIENT_ID, clientSecretEnv: LAB_APP_SECRET_ENV, roles: [...LAB_APP_ROLES] },
         },
         publisher: { endpoint: "" },
         secrets,
     };
     writeLab(lab); // the cloud process reads its settings from here
     const cloud = await startCloud(lab, log);
-    lab.emulator = { ...lab.emulator, url: cloud.url, pid: cloud.pid, app: { ...lab.emulator.app, roles: cloud.roles } };
+    lab.emulator.pid = cloud.pid;
     lab.publisher = { endpoint: `${cloud.url}/lab/kerberos` };
     writeLab(lab);
     writeLabStackConfig(lab);
@@ -84,7 +85,8 @@ async function reset(labDir: string): Promise<void> {
     const lab = readLab(labDir);
     if (!lab) throw new Error(`no lab in ${labDir} (run: npm run lab -- up)`);
     await Promise.all(lab.forests.map((f) => resetForest(labDir, f)));
-    await resetCloud(lab);
+    lab.emulator.pid = await resetCloud(lab);
+    writeLab(lab);
     log("lab reset: domains and tenant are back to just-provisioned state");
 }
 

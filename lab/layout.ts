@@ -21,6 +21,23 @@ export const DEFAULT_FORESTS: ForestSpec[] = [
 export const EMULATOR_HOST = "127.0.0.1";
 export const EMULATOR_PORT = 47443;
 
+/**
+ * The forests and emulator port of this lab. A second lab can run beside the default one (the lab's
+ * own CLI test does this) by moving it: ENTRA_KERBEROS_LAB_IP_BASE=127.0.0.50 puts its DCs on .50,
+ * .51, .52 and ENTRA_KERBEROS_LAB_PORT its emulator on another port.
+ */
+export function labForestSpecs(env: NodeJS.ProcessEnv = process.env): ForestSpec[] {
+    const base = env.ENTRA_KERBEROS_LAB_IP_BASE;
+    if (!base) return DEFAULT_FORESTS;
+    const m = /^127\.(\d+)\.(\d+)\.(\d+)$/.exec(base);
+    if (!m || Number(m[3]) + DEFAULT_FORESTS.length > 255) throw new Error(`ENTRA_KERBEROS_LAB_IP_BASE ${base} must be a 127.x.y.z address with room for ${DEFAULT_FORESTS.length} DCs`);
+    return DEFAULT_FORESTS.map((f, i) => ({ ...f, ip: `127.${m[1]}.${m[2]}.${Number(m[3]) + i}` }));
+}
+
+export function labEmulatorUrl(env: NodeJS.ProcessEnv = process.env): string {
+    return `https://${EMULATOR_HOST}:${Number(env.ENTRA_KERBEROS_LAB_PORT ?? EMULATOR_PORT)}`;
+}
+
 /** One lab forest as recorded in lab.json. */
 export interface LabForest extends ForestSpec {
     realm: string;                 // upper-cased domain

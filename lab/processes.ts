@@ -3,9 +3,10 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 
+/** Alive and not a zombie (this machine's init reaps orphans late, so an exited child can linger as Z). */
 export function isRunning(pid: number | undefined): pid is number {
     if (!pid) return false;
-    try { process.kill(pid, 0); return true; } catch { return false; }
+    try { return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8")); } catch { return false; }
 }
 
 export function readPid(pidFile: string): number | undefined {

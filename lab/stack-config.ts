@@ -31,7 +31,7 @@ export function labStackConfig(lab: LabInfo): Record<string, unknown> {
     };
 }
 
-export function writeLabStackConfig(lab: LabInfo, dir = repoRoot()): string {
+export function writeLabStackConfig(lab: LabInfo, dir = process.env.ENTRA_KERBEROS_LAB_STACK_DIR ?? repoRoot()): string {
     const file = path.join(dir, "Pulumi.lab.yaml");
     const doc: any = fs.existsSync(file) ? (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) : {};
     doc.config = { ...(doc.config ?? {}), [`${PROJECT_NAME}:cloudKerberosTrust`]: labStackConfig(lab) };
