@@ -24,27 +24,9 @@ export interface KerberosDomainRecord {
     updatedOn: string;
 }
 
-/** Get-AzureADKerberosServer's property table. On-prem values from LDAP, Cloud* from the record; null when absent. */
-export interface KerberosServerTable {
-    Id: number | null;
-    UserAccount: string | null;
-    ComputerAccount: string | null;
-    DisplayName: string | null;
-    DomainDnsName: string;
-    KeyVersion: number | null;
-    KeyUpdatedOn: string | null;
-    KeyUpdatedFrom: string | null;
-    CloudDisplayName: string | null;
-    CloudDomainDnsName: string | null;
-    CloudId: number | null;
-    CloudKeyVersion: number | null;
-    CloudKeyUpdatedOn: string | null;
-}
-
-export interface DomainCredential {
-    username: string;
-    password: string;
-}
+// One definition of the property table and credential shapes, shared with the provider's port.
+import type { DomainCredential, KerberosServerTable } from "../../provider/publisher/port";
+export type { DomainCredential, KerberosServerTable };
 
 export interface SetRequest {
     domain: string;
