@@ -35,9 +35,12 @@ async function main(): Promise<void> {
     });
     emulator.mount(PUBLISHER_MOUNT_PREFIX, publisherHandler(publisher, emulator));
     const { url } = await emulator.start();
-    process.stdout.write(`lab cloud listening on ${url} (pid ${process.pid})\n`);
+    // one JSON line, no secret: the CLI and tests read the actual URL from it (port 0 = ephemeral)
+    process.stdout.write(JSON.stringify({ event: "listening", url, tenantId: emulator.tenantId, pid: process.pid }) + "\n");
 
-    const stop = () => { emulator.stop().then(() => process.exit(0), () => process.exit(1)); };
+    const stop = () => {
+        emulator.stop().then(() => { process.stdout.write(JSON.stringify({ event: "stopped" }) + "\n"); process.exit(0); }, () => process.exit(1));
+    };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
 }

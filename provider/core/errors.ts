@@ -1,0 +1,77 @@
+// The package's one error type. Every failure a user can see (check, diff, create, refresh, the lab)
+// is a ProviderError with a stable `code` that tests and policy can match on, and a message that
+// names the input or resource at fault. Messages must never carry a secret: callers pass names of
+// secrets (SecretRef descriptions), never values, and `redactSecrets` is applied as a last guard.
+
+export interface ProviderErrorDetails {
+    /** The input at fault, as a path a user recognises: "graph.credential.clientSecret", "directory.urls[1]". */
+    input?: string;
+    /** The remote resource involved: "GET beta/deviceManagement/configurationPolicies/{id}". */
+    resource?: string;
+    /** HTTP status of the failed call, when there was a response. */
+    httpStatus?: number;
+    /** The remote service's own error code (Graph `error.code`, LDAP result name, AADSTS number...). */
+    serviceCode?: string;
+    /** Correlation id to quote to the service's support (Graph `request-id`). */
+    requestId?: string;
+    /** True when repeating the same call later may succeed (throttling, transient network). */
+    retryable?: boolean;
+    /** The underlying error; kept for debugging, never rendered into `message`. */
+    cause?: unknown;
+}
+
+export class ProviderError extends Error {
+    readonly code: string;
+    readonly input?: string;
+    readonly resource?: string;
+    readonly httpStatus?: number;
+    readonly serviceCode?: string;
+    readonly requestId?: string;
+    readonly retryable: boolean;
+
+    constructor(code: string, message: string, details: ProviderErrorDetails = {}) {
+        super(redactSecrets(message));
+        this.name = "ProviderError";
+        this.code = code;
+        this.input = details.input;
+        this.resource = details.resource;
+        this.httpStatus = details.httpStatus;
+        this.serviceCode = details.serviceCode;
+        this.requestId = details.requestId;
+        this.retryable = details.retryable ?? false;
+        // Non-enumerable, so JSON.stringify / snapshots of the error never walk into the cause
+        // (an SDK error may hold request objects with headers).
+        if (details.cause !== undefined) Object.defineProperty(this, "cause", { value: details.cause, enumerable: false });
+        Object.setPrototypeOf(this, ProviderError.prototype);
+    }
+
+    /** A plain object for logs and Pulumi diagnostics: code, message and the safe details only. */
+    toJSON(): Record<string, unknown> {
+        const out: Record<string, unknown> = { code: this.code, message: this.message };
+        for (const k of ["input", "resource", "httpStatus", "serviceCode", "requestId"] as const) {
+            if (this[k] !== undefined) out[k] = this[k];
+        }
+        if (this.retryable) out.retryable = true;
+        return out;
+    }
+}
+
+export function isProviderError(e: unknown, code?: string): e is ProviderError {
+    return e instanceof ProviderError && (code === undefined || e.code === code);
+}
+
+// Defence in depth: a JWT (three base64url parts starting with "eyJ"), a bearer header value,
+// a PEM private key block, or `client_secret=`/`password=` form fields are replaced before any
+// message leaves the process, even if an upstream library echoed one.
+const REDACTIONS: [RegExp, string][] = [
+    [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, "[redacted private key]"],
+    [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[redacted token]"],
+    [/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]"],
+    [/\b(client_secret|client_assertion|password|access_token|refresh_token)=[^&\s"]+/gi, "$1=[redacted]"],
+];
+
+export function redactSecrets(text: string): string {
+    let out = text;
+    for (const [re, rep] of REDACTIONS) out = out.replace(re, rep);
+    return out;
+}

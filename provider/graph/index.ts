@@ -1,0 +1,7 @@
+// The Graph port: one client factory, one request helper with the one retry policy, paging.
+export { createGraphClient, type GraphClient, type GraphClientOptions } from "./client";
+export { graphRequest, graphRequestRaw, graphRequestUrl, type GraphRequestSpec, type GraphResult } from "./request";
+export { graphListAll, type ListSpec } from "./paging";
+export { DEFAULT_RETRY, type RetryPolicy } from "./retry";
+export { resolveEndpoints } from "./endpoints";
+export type { GraphConnection, GraphCredentialConfig, GraphMethod, GraphVersion, SecretRef, SecretResolver } from "./types";

@@ -1,0 +1,137 @@
+// graphRequest: one Graph call through the SDK client with a per-attempt timeout, the retry policy
+// of retry.ts, and every failure mapped to a ProviderError (errors.ts).
+import { ResponseType, type GraphRequest } from "@microsoft/microsoft-graph-client";
+import { ProviderError } from "../core/errors";
+import type { GraphClient } from "./client";
+import { diagnoseAuthority } from "./diagnose";
+import { errorFromException, errorFromResponse, resourceLabel, timeoutError, type RequestLabel } from "./errors";
+import { isIdempotent, parseRetryAfter, retryDelay, type AttemptFailure } from "./retry";
+import type { GraphMethod, GraphVersion } from "./types";
+
+export interface GraphRequestSpec {
+    method: GraphMethod;
+    version: GraphVersion;
+    /** path below the version, e.g. "/identity/conditionalAccess/policies/{id}"; no query string */
+    path: string;
+    body?: unknown;
+    /** query options; values are URL-encoded here ("$filter": "displayName eq 'x'") */
+    query?: Record<string, string | number | boolean | undefined>;
+    headers?: Record<string, string>;
+    /** overrides the method's idempotency (e.g. true for POST .../assign, which replaces a set) */
+    idempotent?: boolean;
+    timeoutMs?: number;
+    /** what the caller is doing, prefixed to error messages */
+    description?: string;
+}
+
+export interface GraphResult<T> {
+    status: number;
+    headers: Headers;
+    body: T;
+    requestId?: string;
+}
+
+type Attempt<T> = { ok: true; result: GraphResult<T> } | { ok: false; error: ProviderError; failure: AttemptFailure; diagnose?: boolean };
+
+const TIMEOUT = Symbol("timeout");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The parsed response body (undefined for 204). */
+export async function graphRequest<T = any>(gc: GraphClient, spec: GraphRequestSpec): Promise<T> {
+    return (await graphRequestRaw<T>(gc, spec)).body;
+}
+
+export async function graphRequestRaw<T = any>(gc: GraphClient, spec: GraphRequestSpec): Promise<GraphResult<T>> {
+    if (!spec.path.startsWith("/") || spec.path.includes("?")) {
+        throw new ProviderError("GRAPH_CONFIG", `graphRequest: path must start with "/" and carry no query string (use \`query\`): ${spec.path}`);
+    }
+    return execute<T>(gc, spec, { method: spec.method, version: spec.version, path: spec.path, description: spec.description }, () => {
+        let r = gc.sdk.api(spec.path).version(spec.version);
+        if (spec.query) {
+            const q: Record<string, string> = {};
+            for (const [k, v] of Object.entries(spec.query)) if (v !== undefined) q[k] = encodeURIComponent(String(v));
+            if (Object.keys(q).length) r = r.query(q); // the SDK joins key=value as given, so values are pre-encoded
+        }
+        return r;
+    });
+}
+
+/** Follows an absolute @odata.nextLink (same Graph origin only, so the token never leaves it). */
+export async function graphRequestUrl<T = any>(gc: GraphClient, url: string, spec: Omit<GraphRequestSpec, "method" | "version" | "path" | "query" | "body">): Promise<GraphResult<T>> {
+    const u = new URL(url);
+    if (u.origin !== gc.endpoints.graphEndpoint) {
+        throw new ProviderError("GRAPH_ERROR", `refusing to follow a link to ${u.origin}: it is not the Graph endpoint ${gc.endpoints.graphEndpoint}`);
+    }
+    const [, version = "", ...rest] = u.pathname.split("/");
+    return execute<T>(gc, { ...spec, method: "GET" }, { method: "GET", version, path: `/${rest.join("/")}`, description: spec.description }, () => gc.sdk.api(url));
+}
+
+async function execute<T>(gc: GraphClient, spec: Pick<GraphRequestSpec, "method" | "body" | "headers" | "idempotent" | "timeoutMs">,
+    label: RequestLabel, build: () => GraphRequest): Promise<GraphResult<T>> {
+    const policy = gc.retry;
+    const timeoutMs = spec.timeoutMs ?? policy.timeoutMs;
+    const idempotent = isIdempotent(spec.method, spec.idempotent);
+    for (let attempt = 1; ; attempt++) {
+        const a = await attemptOnce<T>(gc, spec, label, build, timeoutMs, attempt);
+        if (a.ok) return a.result;
+        const delay = retryDelay(policy, attempt, a.failure, idempotent);
+        if (delay === undefined) {
+            if (a.diagnose) throw (await diagnoseAuthority(gc.endpoints.authorityHost, gc.tenantId, gc.dispatcher, resourceLabel(label)).catch(() => undefined)) ?? a.error;
+            throw a.error;
+        }
+        await sleep(delay);
+    }
+}
+
+async function attemptOnce<T>(gc: GraphClient, spec: Pick<GraphRequestSpec, "method" | "body" | "headers">, label: RequestLabel,
+    build: () => GraphRequest, timeoutMs: number, attempt: number): Promise<Attempt<T>> {
+    const ac = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    // Races the whole attempt (token acquisition included, which the signal does not reach)
+    const deadline = new Promise<typeof TIMEOUT>((resolve) => {
+        timer = setTimeout(() => { ac.abort(); resolve(TIMEOUT); }, timeoutMs);
+    });
+    try {
+        let r = build().responseType(ResponseType.RAW).option("signal", ac.signal);
+        if (spec.headers) r = r.headers(spec.headers);
+        const sending: Promise<Response> = send(r, spec.method, spec.body);
+        sending.catch(() => undefined); // settled later than the deadline: ignore
+        const res = await Promise.race([sending, deadline]);
+        if (res === TIMEOUT) return { ok: false, error: timeoutError(label, timeoutMs, attempt), failure: { kind: "timeout" } };
+        const text = await Promise.race([res.text(), deadline]);
+        if (text === TIMEOUT) return { ok: false, error: timeoutError(label, timeoutMs, attempt), failure: { kind: "timeout" } };
+        if (res.ok) return { ok: true, result: { status: res.status, headers: res.headers, body: parseBody<T>(text, res, label), requestId: res.headers.get("request-id") ?? undefined } };
+        return {
+            ok: false,
+            error: errorFromResponse(label, res.status, text, res.headers, attempt),
+            failure: { kind: "status", status: res.status, retryAfterMs: parseRetryAfter(res.headers.get("retry-after")) },
+        };
+    } catch (e) {
+        if (ac.signal.aborted) return { ok: false, error: timeoutError(label, timeoutMs, attempt), failure: { kind: "timeout" } };
+        const m = errorFromException(label, e, gc.endpoints, attempt);
+        return { ok: false, error: m.error, failure: m.failure, diagnose: m.diagnoseAuthority };
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+function send(r: GraphRequest, method: string, body: unknown): Promise<Response> {
+    switch (method) {
+        case "GET": return r.get();
+        case "POST": return r.post(body ?? {});
+        case "PUT": return r.put(body ?? {});
+        case "PATCH": return r.patch(body ?? {});
+        case "DELETE": return r.delete();
+        default: throw new ProviderError("GRAPH_CONFIG", `unsupported method ${method}`);
+    }
+}
+
+function parseBody<T>(text: string, res: Response, label: RequestLabel): T {
+    if (text === "" || res.status === 204) return undefined as T;
+    if (!(res.headers.get("content-type") ?? "").includes("json")) return text as unknown as T;
+    try {
+        return JSON.parse(text) as T;
+    } catch {
+        throw new ProviderError("GRAPH_RESPONSE_INVALID", `Graph ${resourceLabel(label)} returned invalid JSON`, { resource: resourceLabel(label), httpStatus: res.status });
+    }
+}
