@@ -25,6 +25,15 @@ else
   setup_failed=1
 fi
 
+step "test dependencies"
+# openssh-server: the PowerShell publisher's SSH path is tested against a throwaway sshd on loopback
+if ! [ -x /usr/sbin/sshd ]; then
+  # keep apt from starting a system-wide sshd: only the tests' own loopback sshd may run
+  guard=0; [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; guard=1; }
+  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openssh-server) >/dev/null || setup_failed=1
+  [ "$guard" = 1 ] && rm -f /usr/sbin/policy-rc.d
+fi
+
 step "lab up"
 lab_started=0
 if node bin/lab/cli.js up; then lab_started=1; else echo "lab up failed: integration and e2e layers will fail"; setup_failed=1; fi
