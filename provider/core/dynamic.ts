@@ -20,6 +20,12 @@ export function lazyProvider(modulePath: string, exportName: string): pulumi.dyn
     // Plain functions (not arrows) and only string captures: the closure serializer turns these
     // into a tiny module with two string constants.
     return {
+        // The host calls this once per provider text with the stack config; an implementation that
+        // resolves { config: "key" } SecretRefs keeps it (in its own module, which is not serialized).
+        async configure(req: pulumi.dynamic.ConfigureRequest) {
+            const impl = require(modulePath)[exportName];
+            if (typeof impl.configure === "function") await impl.configure(req);
+        },
         async check(olds: any, news: any) {
             return require(modulePath)[exportName].check(olds, news);
         },

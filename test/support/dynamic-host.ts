@@ -111,7 +111,12 @@ export class DynamicProviderHost {
         req.setId(id); req.setUrn(urn); req.setProperties(toStruct(properties as any));
         if (inputs) req.setInputs(toStruct(inputs as any));
         const r = await this.call("read", req);
-        return { id: r.getId() as string, properties: r.getProperties()?.toJavaScript() as Record<string, any> | undefined };
+        return {
+            id: r.getId() as string,
+            properties: r.getProperties()?.toJavaScript() as Record<string, any> | undefined,
+            // the inputs a provider's read may return (the engine then diffs against them)
+            inputs: r.getInputs()?.toJavaScript() as Record<string, any> | undefined,
+        };
     }
 
     async update(id: string, urn: string, olds: object, news: object) {

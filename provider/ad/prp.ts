@@ -1,0 +1,170 @@
+// The Kerberos server's password replication policy (PRP): msDS-RevealOnDemandGroup (allow list)
+// and msDS-NeverRevealGroup (deny list) on CN=AzureADKerberos. Desired lists are
+//   allow = resolved allowedGroups (default: Domain Users)
+//   deny  = the nine built-in denied groups (always kept) + resolved deniedGroups
+// and a privileged group in the allow list, directly or nested in one of the nine, is refused
+// unless allowPrivilegedGroups (kerberos-server.md §5: the deny list is evaluated with nesting, but
+// an allow-listed admin path is exactly what an Entra-to-AD attack needs).
+import { Attribute, Change, EqualityFilter, ExtensibleFilter, AndFilter, OrFilter } from "ldapts";
+import { ProviderError } from "../core/errors";
+import { DirectorySession } from "./connection";
+import { dnEquals } from "./escape";
+import { extendedDnControl } from "./controls";
+import { domainSid, forestRootSid, GroupInput, parseExtendedDnSid, ResolvedGroup, resolveGroups } from "./groups";
+import { PRIVILEGED_GROUPS, privilegedGroupBySid, privilegedGroupName } from "./privileged-groups";
+import { DEFAULT_DENIED_GROUPS, sidToBytes, WELL_KNOWN_GROUPS, wellKnownGroupSid } from "./sid";
+
+export const ALLOW_ATTR = "msDS-RevealOnDemandGroup";
+export const DENY_ATTR = "msDS-NeverRevealGroup";
+
+/** LDAP_MATCHING_RULE_IN_CHAIN: transitive membership in one filter (AD and Samba). */
+const IN_CHAIN = "1.2.840.113556.1.4.1941";
+
+export interface PrpInputs {
+    allowedGroups?: string[];
+    deniedGroups?: string[];
+}
+
+export interface DesiredPrp {
+    allow: ResolvedGroup[];
+    deny: ResolvedGroup[];
+    /** the nine built-in denied groups, resolved (also the privileged set) */
+    builtinDenied: ResolvedGroup[];
+}
+
+/** Pure: the lists to write, each group once (by SID), built-in denied groups first. */
+export function computePrpLists(allowed: ResolvedGroup[], builtinDenied: ResolvedGroup[], extraDenied: ResolvedGroup[]): DesiredPrp {
+    const unique = (groups: ResolvedGroup[]) => {
+        const seen = new Set<string>();
+        return groups.filter((g) => (seen.has(g.sid) ? false : (seen.add(g.sid), true)));
+    };
+    return { allow: unique(allowed), deny: unique([...builtinDenied, ...extraDenied]), builtinDenied };
+}
+
+export interface ListDifference {
+    /** desired DNs that are not on the DC */
+    missing: string[];
+    /** DNs on the DC that are not desired */
+    extra: string[];
+}
+
+/** A value of a PRP attribute as read: its DN, and its SID when read with the extended-DN control. */
+export interface PrpMember {
+    dn: string;
+    sid?: string;
+}
+
+/** Pure: compares a list read from the DC with the desired one (by SID when known, else by DN). */
+export function compareList(observed: (string | PrpMember)[], desired: ResolvedGroup[]): ListDifference {
+    const obs = observed.map((o) => (typeof o === "string" ? { dn: o } : o));
+    const same = (o: PrpMember, d: ResolvedGroup) => (o.sid ? o.sid === d.sid : !d.dn.startsWith("<") && dnEquals(o.dn, d.dn));
+    return {
+        missing: desired.filter((d) => !obs.some((o) => same(o, d))).map((d) => d.dn),
+        extra: obs.filter((o) => !desired.some((d) => same(o, d))).map((o) => o.dn),
+    };
+}
+
+/**
+ * True if comparing by DN is not enough: a desired group of another domain is written as <SID=…>
+ * (a forest-root group seen from a child domain) and reads back as a DN this DC may not know.
+ * Then the lists are re-read with SIDs (readPrpMembers). Unverified: the lab has no child domain.
+ */
+export function needsSidComparison(desired: DesiredPrp): boolean {
+    return [...desired.allow, ...desired.deny].some((g) => g.dn.startsWith("<"));
+}
+
+/** Both lists of the computer with each value's SID (one search with the extended-DN control). */
+export async function readPrpMembers(session: DirectorySession, computerDn: string): Promise<{ allowed: PrpMember[]; denied: PrpMember[] }> {
+    const [e] = await session.search(computerDn, { scope: "base", filter: "(objectClass=computer)", attributes: [ALLOW_ATTR, DENY_ATTR] }, extendedDnControl());
+    const members = (attr: string) => (e?.strings(attr) ?? []).map((v) => ({ dn: v.replace(/^(<[^>]*>;)+/, ""), sid: parseExtendedDnSid(v) }));
+    return { allowed: members(ALLOW_ATTR), denied: members(DENY_ATTR) };
+}
+
+export function isListInSync(d: ListDifference): boolean {
+    return d.missing.length === 0 && d.extra.length === 0;
+}
+
+/** Pure: "allow list: CN=X missing; CN=Y not desired" (empty when in sync). */
+export function describeListDrift(list: "allow list" | "deny list", d: ListDifference): string | undefined {
+    if (isListInSync(d)) return undefined;
+    const parts = [...d.missing.map((dn) => `${dn} missing`), ...d.extra.map((dn) => `${dn} not desired`)];
+    return `${list}: ${parts.join("; ")}`;
+}
+
+/**
+ * Resolves the desired lists in one search: allowedGroups (or Domain Users), the nine built-in
+ * denied groups by SID (names are localized), and deniedGroups. Errors name the input.
+ */
+export async function resolveDesiredPrp(session: DirectorySession, inputs: PrpInputs, domainDnsName: string): Promise<DesiredPrp> {
+    const [dom, root] = await Promise.all([domainSid(session), forestRootSid(session)]);
+    const allowedItems: GroupInput[] = inputs.allowedGroups === undefined
+        ? [{ value: wellKnownGroupSid("DomainUsers", dom, root), input: "allowedGroups (default: Domain Users)" }]
+        : inputs.allowedGroups.map((value, i) => ({ value, input: `allowedGroups[${i}]` }));
+    const builtinItems: GroupInput[] = DEFAULT_DENIED_GROUPS.map((g) => ({ value: wellKnownGroupSid(g, dom, root), input: `built-in denied group ${WELL_KNOWN_GROUPS[g].name}` }));
+    const deniedItems: GroupInput[] = (inputs.deniedGroups ?? []).map((value, i) => ({ value, input: `deniedGroups[${i}]` }));
+    const all = await resolveGroups(session, [...allowedItems, ...builtinItems, ...deniedItems], domainDnsName);
+    const a = allowedItems.length;
+    const b = builtinItems.length;
+    return computePrpLists(all.slice(0, a), all.slice(a, a + b), all.slice(a + b));
+}
+
+/**
+ * Refuses privileged groups in the allow list: one of the nine itself (by SID), or a group nested
+ * in one of them (one in-chain search; a second round only to name the culprit when there is one).
+ */
+export async function assertNoPrivilegedAllowed(session: DirectorySession, desired: DesiredPrp): Promise<void> {
+    for (const g of desired.allow) {
+        const wk = privilegedGroupBySid(g.sid);
+        if (wk) throw privilegedError(g, `is ${privilegedGroupName(wk)}`);
+    }
+    // Groups of another domain (written as <SID=…>) are not on this DC; their membership cannot be checked here.
+    const local = desired.allow.filter((g) => !g.dn.startsWith("<"));
+    const privileged = desired.builtinDenied.filter((p) => !p.dn.startsWith("<"));
+    if (local.length === 0 || privileged.length === 0) return;
+    const { defaultNamingContext } = await session.rootDse();
+    const inChain = (p: ResolvedGroup) => new ExtensibleFilter({ matchType: "memberOf", rule: IN_CHAIN, value: p.dn });
+    const bySid = (g: ResolvedGroup) => new EqualityFilter({ attribute: "objectSid", value: sidToBytes(g.sid) });
+    const hits = await session.search(defaultNamingContext, {
+        scope: "sub",
+        filter: new AndFilter({ filters: [new OrFilter({ filters: local.map(bySid) }), new OrFilter({ filters: privileged.map(inChain) })] }),
+        attributes: ["1.1"],
+    });
+    if (hits.length === 0) return;
+    const culprit = local.find((g) => hits.some((h) => dnEquals(h.dn, g.dn))) ?? local[0];
+    const parents: string[] = [];
+    for (const p of privileged) {
+        const r = await session.search(defaultNamingContext, {
+            scope: "sub", filter: new AndFilter({ filters: [bySid(culprit), inChain(p)] }), attributes: ["1.1"],
+        });
+        if (r.length) parents.push(p.name);
+    }
+    throw privilegedError(culprit, `is nested in ${parents.join(", ") || "a privileged group"}`);
+}
+
+function privilegedError(g: ResolvedGroup, why: string): ProviderError {
+    return new ProviderError("PrivilegedGroupRefused",
+        `allowedGroups: ${g.name} (${g.dn}) ${why}. Allowing it would let Entra ID issue Kerberos tickets for privileged accounts, ` +
+        `so anyone who controls the tenant could become a domain administrator. Remove it, or set allowPrivilegedGroups: true to accept that risk`,
+        { input: "allowedGroups" });
+}
+
+/** The nine privileged groups, for messages. */
+export function privilegedGroupNames(): string[] {
+    return PRIVILEGED_GROUPS.map(privilegedGroupName);
+}
+
+/**
+ * Writes the lists that differ (one modify each, a replace: the result is exactly the desired
+ * list whatever was there). Returns what it changed, for the plan's record.
+ */
+export async function writePrpLists(session: DirectorySession, computerDn: string, desired: DesiredPrp,
+    observed: { allowedGroups: (string | PrpMember)[]; deniedGroups: (string | PrpMember)[] }): Promise<string[]> {
+    const changed: string[] = [];
+    const write = async (attr: string, groups: ResolvedGroup[]) => {
+        await session.modify(computerDn, new Change({ operation: "replace", modification: new Attribute({ type: attr, values: groups.map((g) => g.dn) }) }));
+        changed.push(attr);
+    };
+    if (!isListInSync(compareList(observed.allowedGroups, desired.allow))) await write(ALLOW_ATTR, desired.allow);
+    if (!isListInSync(compareList(observed.deniedGroups, desired.deny))) await write(DENY_ATTR, desired.deny);
+    return changed;
+}

@@ -1,0 +1,53 @@
+// `diff`: does this server need an update (or a replacement)? From the stored state (outputs of the
+// last create/update/refresh, which embed the inputs they came from) and the new inputs. Pure.
+//   - replace: only when `domain` changes (one server per domain; nothing else replaces)
+//   - update:  the last read found drift, the key has grown older than maxAgeDays since, the
+//              rotation trigger changed, or any input changed (new connection settings must reach
+//              state, or refresh and destroy would keep using the old ones)
+import { keyAgeReason } from "./drift";
+import { DRIFT_INPUT, INPUT_KEYS, normalizeDomain } from "./model";
+import { triggerChanged } from "./rotation";
+
+export interface DiffPlan {
+    changes: boolean;
+    replaces: string[];
+    /** why, one line each (the engine cannot show these; tests and logs can) */
+    reasons: string[];
+}
+
+/** JSON with sorted keys, so two equal objects compare equal whatever their key order. */
+function stable(v: unknown): string {
+    if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
+    if (v && typeof v === "object") {
+        return `{${Object.keys(v).sort().filter((k) => (v as any)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stable((v as any)[k])}`).join(",")}}`;
+    }
+    return JSON.stringify(v);
+}
+
+/** Group lists are sets: order and case do not matter to AD. */
+function sameGroupList(a: unknown, b: unknown): boolean {
+    if (a === undefined || b === undefined) return a === b;
+    if (!Array.isArray(a) || !Array.isArray(b)) return stable(a) === stable(b);
+    const norm = (l: unknown[]) => [...new Set(l.map((x) => String(x).trim().toLowerCase()))].sort().join("\n");
+    return norm(a) === norm(b);
+}
+
+export function planDiff(olds: Record<string, any>, news: Record<string, any>, now: Date): DiffPlan {
+    const replaces = typeof olds.domain === "string" && typeof news.domain === "string" && normalizeDomain(olds.domain) === normalizeDomain(news.domain)
+        ? [] : ["domain"];
+    const reasons: string[] = [];
+    if (replaces.length === 0 && olds.domain !== news.domain) reasons.push("input domain changed (same domain, other spelling)");
+    const drift: string[] = Array.isArray(olds.driftReasons) ? olds.driftReasons : [];
+    reasons.push(...drift);
+    const age = keyAgeReason(olds.keyUpdatedOn, news.keyRotation?.maxAgeDays, now);
+    if (age && !drift.some((d) => d.startsWith("key is "))) reasons.push(age);
+    if (triggerChanged({ existing: true, previousTrigger: olds.keyRotation?.trigger, keyRotation: news.keyRotation })) {
+        reasons.push(`keyRotation.trigger changed from ${JSON.stringify(olds.keyRotation?.trigger ?? null)} to ${JSON.stringify(news.keyRotation.trigger)}`);
+    }
+    for (const key of INPUT_KEYS) {
+        if (key === DRIFT_INPUT || key === "domain") continue;
+        const same = key === "allowedGroups" || key === "deniedGroups" ? sameGroupList(olds[key], news[key]) : stable(olds[key]) === stable(news[key]);
+        if (!same) reasons.push(`input ${key} changed`);
+    }
+    return { changes: replaces.length > 0 || reasons.length > 0, replaces, reasons };
+}

@@ -1,0 +1,154 @@
+// The AzureADKerberosServer reconciler: read → observed state; plan → named changes; apply.
+// It holds a publisher port and an LDAP connection and never knows which publisher adapter it has.
+// Every step converges when re-run (Set-AzureADKerberosServer adopts what exists, the PRP writes
+// are replaces), so a failed or timed-out operation is repaired by the next `pulumi up`.
+import { EqualityFilter } from "ldapts";
+import { withDirectory, type ResolvedDirectoryConnection } from "../ad/connection";
+import { dnEquals } from "../ad/escape";
+import { kerberosServerDns, domainDnOf, readKerberosServer } from "../ad/kerberos-objects";
+import { needsSidComparison, readPrpMembers, writePrpLists, type DesiredPrp } from "../ad/prp";
+import { ProviderError } from "../core/errors";
+import { createPublisher, type PublisherHandle } from "../publisher/factory";
+import { resolveDirectory, secretResolver, type OperationContext } from "./context";
+import { driftReasons } from "./drift";
+import { normalizeDomain, type AzureADKerberosServerInputs, type AzureADKerberosServerOutputs } from "./model";
+import { observe, type Observed } from "./observe";
+import { toOutputs } from "./outputs";
+import { planChanges, publishes, type PlannedChange } from "./plan";
+import { decideRotation } from "./rotation";
+
+/** What the state knows that the directory does not. */
+export interface PriorState {
+    /** false on create */
+    existing: boolean;
+    /** keyRotation.trigger as last applied */
+    previousTrigger?: string;
+    /** when this resource last rotated the key */
+    lastRotatedOn?: string | null;
+}
+
+export interface ConvergeResult {
+    outputs: AzureADKerberosServerOutputs;
+    /** what was done (empty when nothing needed doing) */
+    applied: PlannedChange[];
+}
+
+interface Connections {
+    dir: ResolvedDirectoryConnection;
+    publisher: PublisherHandle;
+}
+
+function connect(inputs: AzureADKerberosServerInputs, ctx: OperationContext): Connections {
+    const dir = resolveDirectory(inputs.directory, ctx);
+    const publisher = createPublisher(inputs.publisher, { directory: dir, graph: inputs.graph, resolveSecret: secretResolver(ctx), timeoutMs: ctx.callTimeoutMs, env: ctx.env });
+    return { dir, publisher };
+}
+
+function verdict(inputs: AzureADKerberosServerInputs, o: Observed, ctx: OperationContext, lastRotatedOn: string | null): AzureADKerberosServerOutputs {
+    const reasons = driftReasons(o.observation, { maxAgeDays: inputs.keyRotation?.maxAgeDays }, ctx.now());
+    return toOutputs(o.observation, reasons, lastRotatedOn);
+}
+
+/** refresh: the observed server and the verdict. Never writes. */
+export async function readServer(inputs: AzureADKerberosServerInputs, prior: Pick<PriorState, "lastRotatedOn">, ctx: OperationContext): Promise<AzureADKerberosServerOutputs> {
+    const c = connect(inputs, ctx);
+    const o = await observe(inputs, c.dir, c.publisher, ctx, { strict: false });
+    return verdict(inputs, o, ctx, prior.lastRotatedOn ?? null);
+}
+
+/**
+ * create and update: observe (group inputs resolve, no privileged group in the allow list), decide
+ * rotation, publish, fix the lists, read back. Fails when the result is not in sync, naming why.
+ */
+export async function converge(inputs: AzureADKerberosServerInputs, prior: PriorState, ctx: OperationContext): Promise<ConvergeResult> {
+    const domain = normalizeDomain(inputs.domain);
+    const c = connect(inputs, ctx);
+    const before = await observe(inputs, c.dir, c.publisher, ctx, { strict: true });
+    const k = before.observation.ad.krbtgt?.key;
+    const rotation = decideRotation({
+        keyVersion: k?.keyVersion, cloudKeyVersion: before.observation.cloud.CloudKeyVersion, keyUpdatedOn: k?.keyUpdatedOn,
+        keyRotation: inputs.keyRotation, previousTrigger: prior.previousTrigger, existing: prior.existing,
+        lastRotatedOn: prior.lastRotatedOn, now: ctx.now(),
+    });
+    if (rotation.blockedUntil) {
+        throw new ProviderError("RotationTooSoon",
+            `the key of ${domain} needs rotating (${rotation.reasons.join("; ")}), but this resource rotated it at ${prior.lastRotatedOn}, less than 24 hours ago. ` +
+            `Microsoft's module rotates at most once per 24 hours because Entra activates a new key only after 24 hours. ` +
+            `Run again after ${rotation.blockedUntil}, or set keyRotation.force: true to rotate now`, { input: "keyRotation.force" });
+    }
+    const plan = planChanges(before.observation, rotation, prior.existing);
+    let lastRotatedOn = prior.lastRotatedOn ?? null;
+
+    if (publishes(plan)) {
+        await publish(domain, c.publisher, rotation.rotate, rotation.force);
+        if (rotation.rotate) lastRotatedOn = ctx.now().toISOString();
+    }
+    if (plan.some((p) => p.kind === "allowList" || p.kind === "denyList")) {
+        await applyPrp(domain, c.dir, before.desired!);
+    }
+
+    const after = await observe(inputs, c.dir, c.publisher, ctx, { strict: false });
+    const outputs = verdict(inputs, after, ctx, lastRotatedOn);
+    if (!outputs.inSync) {
+        throw new ProviderError("KerberosServerNotInSync",
+            `the Kerberos server of ${domain} is not in sync after ${plan.map((p) => p.kind).join(", ") || "checking"}: ${outputs.driftReasons.join("; ")}. ` +
+            "Nothing was rolled back; run `pulumi up` again to retry (every step converges)", { resource: domain });
+    }
+    return { outputs, applied: plan };
+}
+
+/** Set-AzureADKerberosServer through the port, with its errors made actionable. */
+async function publish(domain: string, p: PublisherHandle, rotateServerKey: boolean, force: boolean): Promise<void> {
+    try {
+        await p.port.set({ domain, domainCredential: p.domainCredential, rotateServerKey, force: rotateServerKey && force });
+    } catch (e) {
+        if (!(e instanceof ProviderError)) throw e;
+        if (e.code === "RotationTooSoon") {
+            throw new ProviderError("RotationTooSoon", `${e.message}. Set keyRotation.force: true to rotate anyway`, { input: "keyRotation.force", cause: e });
+        }
+        throw new ProviderError(e.code,
+            `publishing the Kerberos server of ${domain} through the ${p.description} failed: ${e.message}. ` +
+            "Whatever it already wrote in Active Directory is kept and adopted by the next `pulumi up`, which converges without duplicates",
+            { input: e.input, resource: e.resource, httpStatus: e.httpStatus, serviceCode: e.serviceCode, retryable: e.retryable, cause: e });
+    }
+}
+
+/** Writes the allow/deny lists that differ, on a fresh read of the computer (publishing may have just created it). */
+async function applyPrp(domain: string, dir: ResolvedDirectoryConnection, desired: DesiredPrp): Promise<string[]> {
+    return withDirectory(dir, async (s) => {
+        const ad = await readKerberosServer(s, domain);
+        if (!ad.computer) {
+            throw new ProviderError("KerberosServerIncomplete", `the Kerberos server computer account of ${domain} (${ad.dns.computer}) does not exist after publishing; cannot set its allow/deny lists`, { resource: ad.dns.computer });
+        }
+        const observed = needsSidComparison(desired)
+            ? await readPrpMembers(s, ad.computer.dn).then((m) => ({ allowedGroups: m.allowed, deniedGroups: m.denied }))
+            : { allowedGroups: ad.computer.allowedGroups, deniedGroups: ad.computer.deniedGroups };
+        return writePrpLists(s, ad.computer.dn, desired, observed);
+    }, { purpose: `set allow/deny lists of ${domain}` });
+}
+
+/**
+ * delete: Remove-AzureADKerberosServer through the port, then check over LDAP that the computer, the
+ * krbtgt account and the SCP are gone, and with the publisher that the cloud record is.
+ */
+export async function removeServer(inputs: AzureADKerberosServerInputs, ctx: OperationContext): Promise<void> {
+    const domain = normalizeDomain(inputs.domain);
+    const c = connect(inputs, ctx);
+    await c.publisher.port.remove({ domain, domainCredential: c.publisher.domainCredential });
+    const dns = kerberosServerDns(domainDnOf(domain));
+    const left = await withDirectory(c.dir, async (s) => {
+        const st = await readKerberosServer(s, domain);
+        const found = [st.scp?.dn, st.computer?.dn, st.krbtgt?.dn].filter((x): x is string => !!x);
+        // an unlinked krbtgt_AzureAD (left by a failed create) is not found through the computer
+        const [orphan] = await s.search(dns.domain, { scope: "sub", filter: new EqualityFilter({ attribute: "distinguishedName", value: dns.krbtgt }), attributes: ["1.1"] });
+        if (orphan && !found.some((f) => dnEquals(f, orphan.dn))) found.push(orphan.dn);
+        return found;
+    }, { purpose: `verify removal of the Kerberos server of ${domain}` });
+    const cloud = await c.publisher.port.get({ domain, domainCredential: c.publisher.domainCredential });
+    const cloudLeft = cloud.CloudId != null || cloud.CloudKeyVersion != null;
+    if (left.length || cloudLeft) {
+        throw new ProviderError("KerberosServerNotRemoved",
+            `Remove-AzureADKerberosServer for ${domain} reported success, but ${[...left, ...(cloudLeft ? [`the cloud record (CloudId ${cloud.CloudId})`] : [])].join(", ")} still exist. ` +
+            "Run `pulumi destroy` again; if it persists, remove them by hand", { resource: domain });
+    }
+}

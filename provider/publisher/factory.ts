@@ -1,0 +1,81 @@
+// Chooses the KerberosPublisherPort adapter from the resource's `publisher` input and resolves its
+// secrets (SecretRefs) here, inside the provider process, at the moment of use. The reconciler gets
+// a port plus the -DomainCredential to pass, and never knows which adapter it holds.
+import { ProviderError } from "../core/errors";
+import type { ResolvedDirectoryConnection } from "../ad/connection";
+import { createCredential } from "../graph/credential";
+import { resolveEndpoints } from "../graph/endpoints";
+import { trustList } from "../graph/tls";
+import type { GraphConnection, SecretResolver } from "../graph/types";
+import type { KerberosPublisher } from "../kerberos/model";
+import { createLabPublisher } from "./lab";
+import type { DomainCredential, KerberosPublisherPort } from "./port";
+import { createPowerShellPublisher, type PowerShellShell } from "./powershell-publisher";
+
+export interface PublisherContext {
+    /** the directory connection with its password resolved */
+    directory: ResolvedDirectoryConnection;
+    graph?: GraphConnection;
+    resolveSecret: SecretResolver;
+    /** per publisher call */
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    /** diagnostics of the adapter (secrets already scrubbed by it) */
+    onLog?: (line: string) => void;
+}
+
+export interface PublisherHandle {
+    port: KerberosPublisherPort;
+    /** the module's -DomainCredential for every call */
+    domainCredential: DomainCredential;
+    /** what it is, for messages: "lab publisher https://…", "PowerShell (ssh admin@host)" */
+    description: string;
+}
+
+export function createPublisher(input: KerberosPublisher, ctx: PublisherContext): PublisherHandle {
+    const fromDirectory: DomainCredential = { username: ctx.directory.username, password: ctx.directory.password };
+    switch (input?.type) {
+        case "lab":
+            return {
+                port: createLabPublisher({ endpoint: input.endpoint, caCertificate: input.caCertificate, timeoutMs: ctx.timeoutMs, getToken: labToken(ctx) }),
+                domainCredential: fromDirectory,
+                description: `lab publisher ${input.endpoint}`,
+            };
+        case "powershell": {
+            if (input.domainCredentialFromDirectory === false) {
+                // The adapter passes -DomainCredential on every call; running as the host's own
+                // logged-on identity (no credential) is not implemented.
+                throw new ProviderError("PublisherConfigInvalid",
+                    "publisher.domainCredentialFromDirectory: false is not supported yet: the PowerShell publisher passes the directory account as -DomainCredential. Remove the setting",
+                    { input: "publisher.domainCredentialFromDirectory" });
+            }
+            const shell: PowerShellShell = input.shell?.type === "ssh"
+                ? { type: "ssh", host: input.shell.host, user: input.shell.user, port: input.shell.port,
+                    privateKeyPem: ctx.resolveSecret(input.shell.privateKey, "publisher.shell.privateKey") }
+                : { type: "local" };
+            const cloudPassword = input.cloudPassword ? ctx.resolveSecret(input.cloudPassword, "publisher.cloudPassword") : undefined;
+            return {
+                port: createPowerShellPublisher({ shell, cloudUserPrincipalName: input.cloudUserPrincipalName, cloudPassword, timeoutMs: ctx.timeoutMs, onLog: ctx.onLog }),
+                domainCredential: fromDirectory,
+                description: shell.type === "ssh" ? `PowerShell publisher (ssh ${shell.user}@${shell.host})` : "PowerShell publisher (local pwsh)",
+            };
+        }
+        default:
+            throw new ProviderError("PublisherConfigInvalid", `publisher.type must be "powershell" or "lab", got ${JSON.stringify((input as { type?: unknown })?.type)}`, { input: "publisher.type" });
+    }
+}
+
+/** Bearer tokens for the lab publisher from the resource's graph credential (the lab's cloud credential). */
+function labToken(ctx: PublisherContext): () => Promise<string> {
+    const graph = ctx.graph;
+    if (!graph) {
+        throw new ProviderError("PublisherConfigInvalid", 'graph is required with publisher.type "lab": the lab publisher authenticates with graph.credential', { input: "graph" });
+    }
+    const endpoints = resolveEndpoints(graph);
+    const credential = createCredential(graph, { endpoints, ca: trustList(graph.caCertificate), resolveSecret: ctx.resolveSecret, env: ctx.env ?? process.env });
+    return async () => {
+        const t = await credential.getToken(endpoints.scope);
+        if (!t?.token) throw new ProviderError("PublisherAuthFailed", "graph.credential returned no token for the lab publisher", { input: "graph.credential" });
+        return t.token;
+    };
+}

@@ -1,0 +1,122 @@
+// The lab adapter of the KerberosPublisherPort: HTTPS POSTs to the lab publisher
+// (lab/publisher/http.ts) at <endpoint>/set|get|remove. Like the module's -CloudCredential, the lab
+// publisher needs the tenant's credential: a bearer token from the resource's graph credential.
+// TLS is verified (against publisher.caCertificate when given), every call has a timeout, and every
+// failure is a ProviderError that never carries the domain password or the token.
+import { Agent, fetch } from "undici";
+import { ProviderError, redactSecrets } from "../core/errors";
+import { networkCode } from "../graph/transport";
+import type { KerberosPublisherPort, KerberosServerTable, PublisherRequest, SetServerRequest } from "./port";
+
+export interface LabPublisherOptions {
+    /** base URL, e.g. https://127.0.0.1:47443/lab/kerberos */
+    endpoint: string;
+    /** PEM the publisher's certificate must chain to; without it, Node's public roots */
+    caCertificate?: string;
+    /** a bearer token for the lab tenant (the cloud credential) */
+    getToken: () => Promise<string>;
+    /** per request; default 120 s (a set creates three AD objects and may rotate) */
+    timeoutMs?: number;
+}
+
+export const DEFAULT_LAB_TIMEOUT_MS = 120_000;
+
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_OSSL)/;
+const TABLE_KEYS: (keyof KerberosServerTable)[] = [
+    "Id", "UserAccount", "ComputerAccount", "DisplayName", "DomainDnsName", "KeyVersion", "KeyUpdatedOn", "KeyUpdatedFrom",
+    "CloudDisplayName", "CloudDomainDnsName", "CloudId", "CloudKeyVersion", "CloudKeyUpdatedOn",
+];
+
+function baseUrl(endpoint: string): string {
+    let u: URL;
+    try { u = new URL(endpoint); } catch {
+        throw new ProviderError("PublisherConfigInvalid", `publisher.endpoint ${JSON.stringify(endpoint)} is not a URL`, { input: "publisher.endpoint" });
+    }
+    if (u.protocol !== "https:") throw new ProviderError("PublisherConfigInvalid", `publisher.endpoint must use https, got ${endpoint}`, { input: "publisher.endpoint" });
+    return endpoint.replace(/\/+$/, "");
+}
+
+/** Checks the publisher's answer has the table's shape, so a wrong endpoint is not read as "no server". */
+function asTable(v: unknown, what: string): KerberosServerTable {
+    if (!v || typeof v !== "object" || !TABLE_KEYS.every((k) => k in (v as object))) {
+        throw new ProviderError("PublisherOutputInvalid", `${what}: the answer is not a Kerberos server table (is publisher.endpoint the lab publisher?)`);
+    }
+    return v as KerberosServerTable;
+}
+
+export function createLabPublisher(opts: LabPublisherOptions): KerberosPublisherPort {
+    const base = baseUrl(opts.endpoint);
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_LAB_TIMEOUT_MS;
+
+    async function post(op: "set" | "get" | "remove", req: SetServerRequest): Promise<unknown> {
+        const what = `lab publisher ${op} ${req.domain} (${base}/${op})`;
+        const secrets = [req.domainCredential?.password];
+        const scrub = (t: string) => redactSecrets(secrets.reduce((acc, s) => (s ? acc.split(s).join("***") : acc), t));
+        let token: string;
+        try {
+            token = await opts.getToken();
+        } catch (e) {
+            if (e instanceof ProviderError) throw e;
+            throw new ProviderError("PublisherAuthFailed", scrub(`${what}: could not get a token from graph.credential: ${(e as Error)?.message ?? e}`), { input: "graph.credential", cause: e });
+        }
+        secrets.push(token);
+        const body = op === "set"
+            ? { domain: req.domain, domainCredential: req.domainCredential, rotateServerKey: req.rotateServerKey === true, force: req.force === true }
+            : { domain: req.domain, domainCredential: req.domainCredential };
+        let res: Awaited<ReturnType<typeof fetch>>;
+        let text: string;
+        // One connection per call, closed after it: no pooled socket outlives the operation.
+        const dispatcher = new Agent({ connect: { rejectUnauthorized: true, ...(opts.caCertificate ? { ca: [opts.caCertificate] } : {}) } });
+        try {
+            res = await fetch(`${base}/${op}`, {
+                method: "POST",
+                headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+                body: JSON.stringify(body),
+                dispatcher,
+                signal: AbortSignal.timeout(timeoutMs),
+            });
+            text = await res.text();
+        } catch (e) {
+            throw transportError(what, e, timeoutMs, scrub);
+        } finally {
+            await dispatcher.close().catch(() => undefined);
+        }
+        let parsed: any;
+        try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+        if (!res.ok) {
+            const code = typeof parsed?.error?.code === "string" ? parsed.error.code : `PublisherHttp${res.status}`;
+            const message = typeof parsed?.error?.message === "string" ? parsed.error.message : text.slice(0, 300);
+            throw new ProviderError(code, scrub(`${what} failed: ${message} (HTTP ${res.status} ${code})`), {
+                httpStatus: res.status, serviceCode: code, resource: `${base}/${op}`, retryable: res.status >= 500 || res.status === 429,
+                input: code === "InvalidAuthenticationToken" ? "graph.credential" : undefined,
+            });
+        }
+        if (parsed === undefined) throw new ProviderError("PublisherOutputInvalid", `${what}: the answer is not JSON`, { resource: `${base}/${op}` });
+        return parsed;
+    }
+
+    return {
+        async set(req: SetServerRequest) {
+            const r = (await post("set", req)) as { server?: unknown };
+            return asTable(r?.server, `lab publisher set ${req.domain}`);
+        },
+        async get(req: PublisherRequest) {
+            return asTable(await post("get", req), `lab publisher get ${req.domain}`);
+        },
+        async remove(req: PublisherRequest) {
+            await post("remove", req);
+        },
+    };
+}
+
+function transportError(what: string, e: unknown, timeoutMs: number, scrub: (t: string) => string): ProviderError {
+    const code = networkCode(e);
+    const detail = scrub(String((e as any)?.cause?.message ?? (e as Error)?.message ?? e));
+    if (code === "ABORTED" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT") {
+        return new ProviderError("PublisherTimeout", `${what}: no answer within ${Math.round(timeoutMs / 1000)} s`, { retryable: true, cause: e });
+    }
+    if (TLS_CODE.test(code)) {
+        return new ProviderError("PublisherTlsFailed", `${what}: TLS verification failed (${code}: ${detail}). Check publisher.caCertificate`, { input: "publisher.caCertificate", cause: e });
+    }
+    return new ProviderError("PublisherUnreachable", `${what}: ${detail} [${code}]. Is the lab running (npm run lab -- up)?`, { input: "publisher.endpoint", retryable: true, cause: e });
+}

@@ -1,0 +1,109 @@
+// check: every input validated without I/O, each failure naming its input path. Table-driven: one
+// row per rule, each row a change to a valid baseline and the paths that must fail.
+import { validateInputs, UNKNOWN } from "../../../provider/kerberos/validation";
+
+const CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+const base = () => ({
+    domain: "corp.example.com",
+    directory: { urls: ["ldaps://dc1.corp.example.com:636"], username: "admin@corp.example.com", password: { env: "CORP_PW" }, caCertificate: CA },
+    publisher: { type: "lab", endpoint: "https://127.0.0.1:47443/lab/kerberos", caCertificate: CA },
+    graph: { tenantId: "7b0f2c3e-5d1a-4c8e-9f60-1a2b3c4d5e6f", credential: { type: "clientSecret", clientId: "3c6f1e2a-8b4d-4f0e-a5c7-2d9e8f7a6b5c", clientSecret: { env: "GRAPH_SECRET" } } },
+    driftReasons: [],
+});
+
+type Row = [name: string, change: (i: any) => void, failing: string[], reason?: RegExp];
+
+const rows: Row[] = [
+    ["a valid baseline", () => undefined, []],
+    ["domain missing", (i) => { delete i.domain; }, ["domain"], /required/],
+    ["domain not a DNS name", (i) => { i.domain = "corp..example"; }, ["domain"], /not a DNS domain name/],
+    ["domain with a space", (i) => { i.domain = " corp.example.com"; }, ["domain"]],
+    ["domain with a trailing dot is fine", (i) => { i.domain = "corp.example.com."; }, []],
+    ["directory missing", (i) => { delete i.directory; }, ["directory"]],
+    ["no urls", (i) => { i.directory.urls = []; }, ["directory.urls"]],
+    ["url not a URL", (i) => { i.directory.urls = ["ldaps://ok:636", "dc2"]; }, ["directory.urls[1]"], /not a URL/],
+    ["http url", (i) => { i.directory.urls = ["https://dc1:636"]; }, ["directory.urls[0]"], /ldaps:\/\//],
+    ["url with a base DN", (i) => { i.directory.urls = ["ldaps://dc1:636/DC=corp"]; }, ["directory.urls[0]"], /no base DN/],
+    ["plain LDAP refused", (i) => { i.directory.urls = ["ldap://dc1:389"]; }, ["directory.urls[0]"], /plain LDAP.*allowPlainLdap/],
+    ["plain LDAP with allowPlainLdap", (i) => { i.directory.urls = ["ldap://dc1:389"]; i.directory.allowPlainLdap = true; }, []],
+    ["username missing", (i) => { i.directory.username = ""; }, ["directory.username"]],
+    ["password as a value", (i) => { i.directory.password = "hunter2-plain"; }, ["directory.password"], /never the secret itself/],
+    ["password missing", (i) => { delete i.directory.password; }, ["directory.password"], /required/],
+    ["password ref with two keys", (i) => { i.directory.password = { env: "A", config: "b" }; }, ["directory.password"]],
+    ["password from config is fine", (i) => { i.directory.password = { config: "proj:corpPassword" }; }, []],
+    ["caCertificate not PEM", (i) => { i.directory.caCertificate = "not a cert"; }, ["directory.caCertificate"]],
+    ["timeoutMs negative", (i) => { i.directory.timeoutMs = -1; }, ["directory.timeoutMs"]],
+    ["publisher missing", (i) => { delete i.publisher; }, ["publisher"]],
+    ["publisher type unknown", (i) => { i.publisher = { type: "rest" }; }, ["publisher.type"]],
+    ["lab endpoint http", (i) => { i.publisher.endpoint = "http://127.0.0.1:1/lab"; }, ["publisher.endpoint"], /https/],
+    ["lab publisher without graph", (i) => { delete i.graph; }, ["graph"], /graph is required with publisher.type "lab"/],
+    ["powershell without graph is fine", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", cloudPassword: { env: "CLOUD_PW" } }; delete i.graph; }, []],
+    ["powershell without UPN", (i) => { i.publisher = { type: "powershell" }; }, ["publisher.cloudUserPrincipalName"]],
+    ["powershell cloudPassword as a value", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", cloudPassword: "pw-value" }; }, ["publisher.cloudPassword"]],
+    ["powershell ssh without key", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", shell: { type: "ssh", host: "h", user: "u" } }; }, ["publisher.shell.privateKey"]],
+    ["powershell ssh bad port", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", shell: { type: "ssh", host: "h", user: "u", privateKey: { env: "K" }, port: 70000 } }; }, ["publisher.shell.port"]],
+    ["powershell shell unknown", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", shell: { type: "winrm" } }; }, ["publisher.shell"]],
+    ["graph tenant missing", (i) => { i.graph.tenantId = ""; }, ["graph.tenantId"]],
+    ["graph credential unknown", (i) => { i.graph.credential = { type: "password" }; }, ["graph.credential"]],
+    ["graph clientId not a GUID", (i) => { i.graph.credential.clientId = "app"; }, ["graph.credential.clientId"]],
+    ["graph clientSecret as a value", (i) => { i.graph.credential.clientSecret = "s3cr3t-value"; }, ["graph.credential.clientSecret"]],
+    ["graph endpoint http", (i) => { i.graph.graphEndpoint = "http://127.0.0.1:1"; }, ["graph.graphEndpoint"], /https/],
+    ["allowedGroups not a list", (i) => { i.allowedGroups = "Domain Users"; }, ["allowedGroups"]],
+    ["allowedGroups empty name", (i) => { i.allowedGroups = ["Staff", ""]; }, ["allowedGroups[1]"]],
+    ["allowedGroups empty list is fine (deny by default)", (i) => { i.allowedGroups = []; }, []],
+    ["allowedGroups bad SID", (i) => { i.allowedGroups = ["S-1-5-21-x"]; }, ["allowedGroups[0]"], /looks like a SID/],
+    ["deniedGroups control character", (i) => { i.deniedGroups = ["a\nb"]; }, ["deniedGroups[0]"]],
+    ["Domain Admins by name refused", (i) => { i.allowedGroups = ["Domain Users", "Domain Admins"]; }, ["allowedGroups[1]"], /Domain Admins, a privileged group.*allowPrivilegedGroups: true/],
+    ["Domain Admins by down-level name", (i) => { i.allowedGroups = ["CORP\\Domain Admins"]; }, ["allowedGroups[0]"]],
+    ["Enterprise Admins by RID 519", (i) => { i.allowedGroups = ["S-1-5-21-1-2-3-519"]; }, ["allowedGroups[0]"], /Enterprise Admins/],
+    ["Administrators by BUILTIN SID", (i) => { i.allowedGroups = ["S-1-5-32-544"]; }, ["allowedGroups[0]"], /Administrators/],
+    ["Backup Operators by DN", (i) => { i.allowedGroups = ["CN=Backup Operators,CN=Builtin,DC=corp,DC=example,DC=com"]; }, ["allowedGroups[0]"]],
+    ["each privileged group by name", (i) => { i.allowedGroups = ["domain admins", "Enterprise Admins", "Schema Admins", "Administrators", "Account Operators", "Server Operators", "Backup Operators", "Domain Controllers", "Cert Publishers"]; }, [0, 1, 2, 3, 4, 5, 6, 7, 8].map((n) => `allowedGroups[${n}]`)],
+    ["privileged with allowPrivilegedGroups", (i) => { i.allowedGroups = ["Domain Admins"]; i.allowPrivilegedGroups = true; }, []],
+    ["privileged in deniedGroups is fine", (i) => { i.deniedGroups = ["Domain Admins"]; }, []],
+    ["a group ending in Admins is not privileged", (i) => { i.allowedGroups = ["Helpdesk Admins", "S-1-5-21-1-2-3-1105"]; }, []],
+    ["allowPrivilegedGroups not boolean", (i) => { i.allowPrivilegedGroups = "yes"; }, ["allowPrivilegedGroups"]],
+    ["maxAgeDays zero", (i) => { i.keyRotation = { maxAgeDays: 0 }; }, ["keyRotation.maxAgeDays"], /positive/],
+    ["maxAgeDays too large", (i) => { i.keyRotation = { maxAgeDays: 3651 }; }, ["keyRotation.maxAgeDays"], /at most 3650/],
+    ["maxAgeDays 3650 is fine", (i) => { i.keyRotation = { maxAgeDays: 3650, trigger: "2026-Q4", force: true }; }, []],
+    ["maxAgeDays not a number", (i) => { i.keyRotation = { maxAgeDays: "180" }; }, ["keyRotation.maxAgeDays"]],
+    ["trigger not a string", (i) => { i.keyRotation = { trigger: 3 }; }, ["keyRotation.trigger"]],
+    ["force not boolean", (i) => { i.keyRotation = { force: "yes" }; }, ["keyRotation.force"]],
+    ["keyRotation unknown key", (i) => { i.keyRotation = { maxAge: 3 }; }, ["keyRotation.maxAge"]],
+    ["timeouts unknown operation", (i) => { i.timeouts = { refresh: 10 }; }, ["timeouts.refresh"]],
+    ["timeouts zero", (i) => { i.timeouts = { create: 0 }; }, ["timeouts.create"]],
+    ["unknown input (a typo)", (i) => { i.allowedGroup = ["x"]; }, ["allowedGroup"], /not an input/],
+    ["driftReasons set by a user", (i) => { i.driftReasons = "none"; }, ["driftReasons"]],
+    ["several failures at once", (i) => { i.domain = "x"; i.directory.password = "pw"; i.keyRotation = { maxAgeDays: -3 }; }, ["domain", "directory.password", "keyRotation.maxAgeDays"]],
+];
+
+describe("validateInputs (check, no I/O)", () => {
+    test.each(rows.map(([name, change, failing, reason]) => ({ name, change, failing, reason })))("$name", ({ change, failing, reason }) => {
+        const inputs = base();
+        change(inputs);
+        const failures = validateInputs(inputs);
+        expect(failures.map((f) => f.property).sort()).toEqual([...failing].sort());
+        if (reason) expect(failures.map((f) => f.reason).join("\n")).toMatch(reason);
+        // every reason names its own input path
+        for (const f of failures) expect(f.reason).toContain(f.property.replace(/\[\d+\]$/, ""));
+    });
+
+    test("a secret given as a value is never repeated in the failure", () => {
+        const inputs: any = base();
+        inputs.directory.password = "Sup3r-Secret-Value";
+        inputs.graph.credential.clientSecret = "An0ther-Secret-Value";
+        const text = JSON.stringify(validateInputs(inputs));
+        expect(text).not.toContain("Sup3r-Secret-Value");
+        expect(text).not.toContain("An0ther-Secret-Value");
+    });
+
+    test("values unknown during preview are not judged", () => {
+        const inputs: any = base();
+        inputs.domain = UNKNOWN;
+        inputs.directory.urls = [UNKNOWN];
+        inputs.directory.password = UNKNOWN;
+        inputs.allowedGroups = [UNKNOWN];
+        inputs.publisher = UNKNOWN;
+        expect(validateInputs(inputs)).toEqual([]);
+    });
+});

@@ -1,0 +1,78 @@
+// The publisher factory: which adapter for which input, where each secret comes from, and the
+// configurations it refuses before any I/O (constructing an adapter does no I/O).
+import { ProviderError } from "../../../provider/core/errors";
+import { withDeadline } from "../../../provider/core/deadline";
+import { createPublisher, type PublisherContext } from "../../../provider/publisher/factory";
+
+const directory = { urls: ["ldaps://dc1:636"], username: "admin@corp.example.com", password: "Dir-Pw-123" };
+const graph = { tenantId: "7b0f2c3e-5d1a-4c8e-9f60-1a2b3c4d5e6f", credential: { type: "clientSecret" as const, clientId: "3c6f1e2a-8b4d-4f0e-a5c7-2d9e8f7a6b5c", clientSecret: { env: "G" } } };
+
+function ctx(over: Partial<PublisherContext> = {}): PublisherContext & { resolved: string[] } {
+    const resolved: string[] = [];
+    return {
+        directory, graph, resolved,
+        resolveSecret: (ref: any, input?: string) => {
+            resolved.push(input ?? "?");
+            return ref.env === "SSH_KEY" ? "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n" : `value-of-${ref.env ?? ref.config}`;
+        },
+        ...over,
+    };
+}
+
+describe("createPublisher", () => {
+    test("lab: the domain credential is the directory account; the cloud credential comes from graph", () => {
+        const c = ctx();
+        const h = createPublisher({ type: "lab", endpoint: "https://127.0.0.1:47443/lab/kerberos" }, c);
+        expect(h.domainCredential).toEqual({ username: directory.username, password: directory.password });
+        expect(h.description).toBe("lab publisher https://127.0.0.1:47443/lab/kerberos");
+        expect(typeof h.port.set).toBe("function");
+    });
+
+    test("lab without graph is refused naming graph", () => {
+        expect(() => createPublisher({ type: "lab", endpoint: "https://127.0.0.1:1/lab" }, ctx({ graph: undefined })))
+            .toThrow(expect.objectContaining({ code: "PublisherConfigInvalid", input: "graph" }));
+    });
+
+    test("lab endpoint must be https", () => {
+        expect(() => createPublisher({ type: "lab", endpoint: "http://127.0.0.1:1/lab" }, ctx())).toThrow(/https/);
+    });
+
+    test("powershell over ssh: private key and cloud password resolved from their SecretRefs, named by input", () => {
+        const c = ctx();
+        const h = createPublisher({
+            type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", cloudPassword: { env: "CLOUD_PW" },
+            shell: { type: "ssh", host: "win1.corp.example.com", user: "svc", privateKey: { env: "SSH_KEY" } },
+        }, c);
+        expect(c.resolved).toEqual(["publisher.shell.privateKey", "publisher.cloudPassword"]);
+        expect(h.domainCredential.username).toBe(directory.username);
+        expect(h.description).toBe("PowerShell publisher (ssh svc@win1.corp.example.com)");
+    });
+
+    test("powershell locally, interactive cloud sign-in (no cloudPassword): nothing resolved", () => {
+        const c = ctx();
+        const h = createPublisher({ type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com" }, c);
+        expect(c.resolved).toEqual([]);
+        expect(h.description).toBe("PowerShell publisher (local pwsh)");
+    });
+
+    test("domainCredentialFromDirectory: false is refused clearly (not implemented)", () => {
+        expect(() => createPublisher({ type: "powershell", cloudUserPrincipalName: "a@b.c", domainCredentialFromDirectory: false }, ctx()))
+            .toThrow(expect.objectContaining({ input: "publisher.domainCredentialFromDirectory" }));
+    });
+
+    test("an unknown type", () => {
+        expect(() => createPublisher({ type: "rest" } as any, ctx())).toThrow(ProviderError);
+    });
+});
+
+describe("withDeadline", () => {
+    test("a step that hangs becomes OperationTimeout naming the input to raise", async () => {
+        const never = new Promise<void>(() => undefined);
+        await expect(withDeadline(20, "AzureADKerberosServer corp: create", () => never, "timeouts.create"))
+            .rejects.toMatchObject({ code: "OperationTimeout", input: "timeouts.create", retryable: true, message: expect.stringMatching(/safe to run it again.*timeouts\.create/) });
+    });
+
+    test("a result in time passes through", async () => {
+        await expect(withDeadline(1000, "x", async () => 42)).resolves.toBe(42);
+    });
+});
