@@ -4,6 +4,8 @@ const common = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   modulePathIgnorePatterns: ["<rootDir>/bin/", "<rootDir>/examples/"],
+  // hooks start DCs, emulators and key generation; on 2 busy cores 5 s is not enough for them
+  testTimeout: 60_000,
 };
 module.exports = {
   cacheDirectory: "<rootDir>/.cache/jest",
