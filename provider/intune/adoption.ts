@@ -1,0 +1,33 @@
+// Create or adopt. Before creating a profile, the resource looks for existing ones with the same
+// display name. One that carries this tool's marker (it was created by an earlier run whose result
+// was lost, or by a stack that was since removed without deleting it) is adopted instead of being
+// duplicated. One without the marker belongs to someone else: it is refused, naming it, unless the
+// program says `adoptExisting: true`. Several with that name are refused, since Intune names are not
+// unique and the wrong one would be overwritten.
+import { ProviderError } from "../core/errors";
+import { parseDescription } from "./marker";
+
+export interface Candidate {
+    id: string;
+    description: string | null;
+    /** "settings catalog policy" / "custom OMA-URI profile" */
+    kind: string;
+}
+
+export type Adoption = { action: "create" } | { action: "adopt"; candidate: Candidate };
+
+export function decideAdoption(candidates: readonly Candidate[], opts: { displayName: string; adoptExisting: boolean; what: string }): Adoption {
+    if (candidates.length === 0) return { action: "create" };
+    const list = candidates.map((c) => `${c.kind} ${c.id}${parseDescription(c.description).marked ? "" : " (not created by pulumi-entra-kerberos)"}`).join(", ");
+    if (candidates.length > 1) {
+        throw new ProviderError("POLICY_AMBIGUOUS",
+            `${opts.what}: ${candidates.length} profiles are already named "${opts.displayName}" (${list}); delete the extra ones in Intune or choose another displayName`,
+            { input: "displayName" });
+    }
+    const [c] = candidates;
+    if (parseDescription(c.description).marked || opts.adoptExisting) return { action: "adopt", candidate: c };
+    throw new ProviderError("POLICY_NOT_OURS",
+        `${opts.what}: a ${c.kind} named "${opts.displayName}" already exists (id ${c.id}) and was not created by pulumi-entra-kerberos; ` +
+        "set adoptExisting: true to manage it (its settings and assignments will be replaced by this program's), or choose another displayName",
+        { input: "displayName" });
+}

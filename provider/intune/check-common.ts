@@ -1,0 +1,60 @@
+// Input checks shared by the Intune resources. No I/O: `check` runs in every preview.
+import { UNKNOWN_VALUE } from "../graph/check-connection";
+
+export interface Failure {
+    property: string;
+    reason: string;
+}
+
+export const isUnknown = (v: unknown): boolean => v === UNKNOWN_VALUE;
+
+/** True when any value, at any depth, is not known yet (preview with outputs of other resources). */
+export function containsUnknown(v: unknown): boolean {
+    if (isUnknown(v)) return true;
+    if (Array.isArray(v)) return v.some(containsUnknown);
+    if (typeof v === "object" && v !== null) return Object.values(v).some(containsUnknown);
+    return false;
+}
+
+/** Intune's limit for profile names. */
+const MAX_NAME = 1000;
+
+export function checkDisplayName(v: unknown, fail: (p: string, r: string) => void): void {
+    if (isUnknown(v)) return;
+    if (typeof v !== "string" || v.trim() === "") fail("displayName", "displayName is required: the profile's name in Intune");
+    else if (v.trim() !== v) fail("displayName", "displayName must not start or end with spaces (Intune trims them, which would read back as a rename)");
+    else if (v.length > MAX_NAME) fail("displayName", `displayName is longer than ${MAX_NAME} characters`);
+}
+
+export function checkOptionalBoolean(name: string, v: unknown, fail: (p: string, r: string) => void): void {
+    if (v !== undefined && !isUnknown(v) && typeof v !== "boolean") fail(name, `${name} must be true or false`);
+}
+
+/** Misspelt inputs would otherwise be ignored silently. */
+export function checkKnownKeys(news: Record<string, unknown>, inputs: readonly string[], ignored: readonly string[], fail: (p: string, r: string) => void): void {
+    for (const k of Object.keys(news)) {
+        if (k.startsWith("__") || inputs.includes(k) || ignored.includes(k)) continue;
+        fail(k, `${k} is not an input of this resource (inputs: ${inputs.join(", ")})`);
+    }
+}
+
+/** Drops undefined values: Pulumi state has no `undefined`, and a key that comes and goes is a diff. */
+export function compact<T extends Record<string, unknown>>(o: T): T {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+    return out as T;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+    return stable(a) === stable(b);
+}
+
+function stable(v: unknown): string {
+    if (v === undefined) return "undefined";
+    if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
+    if (typeof v === "object" && v !== null) {
+        const o = v as Record<string, unknown>;
+        return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stable(o[k])}`).join(",")}}`;
+    }
+    return JSON.stringify(v);
+}

@@ -1,0 +1,50 @@
+// The settings of the Windows Hello for Business cloud Kerberos trust profile (graph-apis.md §1.1).
+// `{tenantid}` stays literal in every id: Intune substitutes the tenant when it builds the CSP node.
+import { choice, groupCollection, type SettingInstance } from "./settings-catalog";
+
+export type CloudTrustScope = "device" | "user" | "both";
+export const SCOPES: readonly CloudTrustScope[] = ["device", "user", "both"];
+
+export interface CloudTrustSettingsInput {
+    scope: CloudTrustScope;
+    useWindowsHelloForBusiness: boolean;
+    useCloudTrustForOnPremAuth: boolean;
+    useSecurityKeyForSignIn?: boolean;
+    cloudKerberosTicketRetrieval?: boolean;
+}
+
+export const DEVICE_WHFB = "device_vendor_msft_passportforwork_{tenantid}";
+export const USER_WHFB = "user_vendor_msft_passportforwork_{tenantid}";
+export const DEVICE = {
+    usePassportForWork: `${DEVICE_WHFB}_policies_usepassportforwork`,
+    useCloudTrustForOnPremAuth: `${DEVICE_WHFB}_policies_usecloudtrustforonpremauth`,
+    useCertificateForOnPremAuth: `${DEVICE_WHFB}_policies_usecertificateforonpremauth`,
+    useSecurityKeyForSignIn: `${DEVICE_WHFB}_policies_usesecuritykeyforsignin`,
+} as const;
+export const USER_USE_PASSPORT_FOR_WORK = `${USER_WHFB}_policies_usepassportforwork`;
+/** Top level (not in the PassportForWork group); integer options _0 / _1. */
+export const CLOUD_KERBEROS_TICKET_RETRIEVAL = "device_vendor_msft_policy_config_kerberos_cloudkerberosticketretrievalenabled";
+
+const bool = (v: boolean) => (v ? "true" : "false");
+
+/** Device-only inputs: there is no user variant of these settings. */
+export const DEVICE_ONLY_INPUTS = ["useCloudTrustForOnPremAuth", "useSecurityKeyForSignIn", "cloudKerberosTicketRetrieval"] as const;
+
+export function cloudTrustSettings(i: CloudTrustSettingsInput): SettingInstance[] {
+    const out: SettingInstance[] = [];
+    if (i.scope === "device" || i.scope === "both") {
+        const children: SettingInstance[] = [
+            choice(DEVICE.usePassportForWork, bool(i.useWindowsHelloForBusiness)),
+            choice(DEVICE.useCloudTrustForOnPremAuth, bool(i.useCloudTrustForOnPremAuth)),
+            // Kept off explicitly: certificate trust takes precedence over cloud Kerberos trust when enabled.
+            choice(DEVICE.useCertificateForOnPremAuth, "false"),
+        ];
+        if (i.useSecurityKeyForSignIn !== undefined) children.push(choice(DEVICE.useSecurityKeyForSignIn, bool(i.useSecurityKeyForSignIn)));
+        out.push(groupCollection(DEVICE_WHFB, [children]));
+        if (i.cloudKerberosTicketRetrieval !== undefined) out.push(choice(CLOUD_KERBEROS_TICKET_RETRIEVAL, i.cloudKerberosTicketRetrieval ? "1" : "0"));
+    }
+    if (i.scope === "user" || i.scope === "both") {
+        out.push(groupCollection(USER_WHFB, [[choice(USER_USE_PASSPORT_FOR_WORK, bool(i.useWindowsHelloForBusiness))]]));
+    }
+    return out;
+}

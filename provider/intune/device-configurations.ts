@@ -1,0 +1,90 @@
+// Windows custom configuration profiles (custom OMA-URI) over Graph beta deviceConfigurations
+// (graph-apis.md §2.3): POST, GET, PATCH with the complete omaSettings (a collection is replaced,
+// not merged; the derived @odata.type is required), /assign, /assignments, DELETE.
+// String OMA values come back masked (isEncrypted, secretReferenceValueId), never in plain text.
+import { graphListAll, graphRequest, graphRequestRaw, type GraphClient } from "../graph";
+
+const BASE = "/deviceManagement/deviceConfigurations";
+export const CUSTOM_CONFIGURATION = "#microsoft.graph.windows10CustomConfiguration";
+export const OMA_STRING = "#microsoft.graph.omaSettingString";
+
+export interface OmaSetting {
+    "@odata.type": string;
+    displayName: string;
+    omaUri: string;
+    value: unknown;
+}
+
+export interface CustomProfileBody {
+    "@odata.type": typeof CUSTOM_CONFIGURATION;
+    displayName: string;
+    description: string;
+    roleScopeTagIds?: string[];
+    omaSettings: OmaSetting[];
+}
+
+export interface ObservedProfile {
+    id: string;
+    odataType: string;
+    displayName: string;
+    description: string;
+    lastModifiedDateTime: string;
+    omaSettings: { odataType: string; displayName: string; omaUri: string; isEncrypted: boolean; secretReferenceValueId: string | null }[];
+    assignments: any[];
+}
+
+const odataString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const isNotFound = (e: unknown) => (e as { httpStatus?: number })?.httpStatus === 404;
+
+export async function findProfilesByName(gc: GraphClient, displayName: string, description: string): Promise<{ id: string; name: string; description: string | null; odataType: string }[]> {
+    const found = await graphListAll<any>(gc, {
+        version: "beta", path: BASE, query: { $filter: `displayName eq ${odataString(displayName)}` },
+        description: `${description}: look for existing profiles named "${displayName}"`,
+    });
+    return found.filter((p) => p.displayName === displayName)
+        .map((p) => ({ id: String(p.id), name: p.displayName, description: p.description ?? null, odataType: String(p["@odata.type"] ?? "") }));
+}
+
+export async function createProfile(gc: GraphClient, body: CustomProfileBody, description: string): Promise<string> {
+    const created = await graphRequest(gc, { method: "POST", version: "beta", path: BASE, body, description: `${description}: create custom OMA-URI profile` });
+    return String(created.id);
+}
+
+export async function readProfile(gc: GraphClient, id: string, description: string): Promise<ObservedProfile | undefined> {
+    let p: any;
+    try {
+        p = await graphRequest(gc, { method: "GET", version: "beta", path: `${BASE}/${id}`, description: `${description}: read profile ${id}` });
+    } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+    }
+    const assignments = await graphListAll<any>(gc, { version: "beta", path: `${BASE}/${id}/assignments`, description: `${description}: read assignments of profile ${id}` });
+    return {
+        id: String(p.id), odataType: String(p["@odata.type"] ?? ""), displayName: p.displayName, description: p.description ?? "",
+        lastModifiedDateTime: p.lastModifiedDateTime,
+        omaSettings: (p.omaSettings ?? []).map((s: any) => ({
+            odataType: String(s["@odata.type"] ?? ""), displayName: String(s.displayName ?? ""), omaUri: String(s.omaUri ?? ""),
+            isEncrypted: s.isEncrypted === true, secretReferenceValueId: s.secretReferenceValueId ?? null,
+        })),
+        assignments,
+    };
+}
+
+/** Updates name, description and the complete omaSettings collection. */
+export async function patchProfile(gc: GraphClient, id: string, body: CustomProfileBody, description: string): Promise<void> {
+    await graphRequestRaw(gc, { method: "PATCH", version: "beta", path: `${BASE}/${id}`, body, description: `${description}: update profile ${id}` });
+}
+
+export async function assignProfile(gc: GraphClient, id: string, body: { assignments: unknown[] }, description: string): Promise<void> {
+    await graphRequest(gc, { method: "POST", version: "beta", path: `${BASE}/${id}/assign`, body, idempotent: true, description: `${description}: assign profile ${id}` });
+}
+
+export async function deleteProfile(gc: GraphClient, id: string, description: string): Promise<boolean> {
+    try {
+        await graphRequestRaw(gc, { method: "DELETE", version: "beta", path: `${BASE}/${id}`, description: `${description}: delete profile ${id}` });
+        return true;
+    } catch (e) {
+        if (isNotFound(e)) return false;
+        throw e;
+    }
+}
