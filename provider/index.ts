@@ -1,3 +1,8 @@
 // pulumi-entra-kerberos: the package's public surface (API.md) and nothing else.
 export { AzureADKerberosServer, type AzureADKerberosServerArgs } from "./resources/azure-ad-kerberos-server";
 export type { DirectoryConnection, GraphConnection, KerberosPublisher, SecretRef } from "./kerberos/model";
+export { CloudTrustPolicy, type CloudTrustPolicyArgs } from "./resources/cloud-trust-policy";
+export { HostToRealmMapping, type HostToRealmMappingArgs } from "./resources/host-to-realm-mapping";
+export type { AssignmentsInput } from "./intune/assignments";
+export type { RealmMapping } from "./intune/host-to-realm";
+export type { CloudTrustScope } from "./intune/cloud-trust-settings";
