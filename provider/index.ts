@@ -6,3 +6,4 @@ export { HostToRealmMapping, type HostToRealmMappingArgs } from "./resources/hos
 export type { AssignmentsInput } from "./intune/assignments";
 export type { RealmMapping } from "./intune/host-to-realm";
 export type { CloudTrustScope } from "./intune/cloud-trust-settings";
+export { ConditionalAccessExclusion, type ConditionalAccessExclusionArgs } from "./resources/conditional-access-exclusion";

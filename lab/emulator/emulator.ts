@@ -24,7 +24,7 @@ import { DEFAULT_THROTTLING, mergeThrottling, Throttler } from "./throttle";
 import { GRAPH_APP_ID, GRAPH_RESOURCE, TokenService } from "./tokens";
 import type {
     DeepPartial, EmulatorApp, EmulatorHandler, EmulatorRequest, EmulatorResponse, GraphEmulatorOptions,
-    RequestLogEntry, ThrottleSettings, TokenClaims,
+    InterleavedRequest, RequestLogEntry, ThrottleSettings, TokenClaims,
 } from "./types";
 
 const MAX_BODY = 10 * 1024 * 1024;
@@ -158,10 +158,7 @@ export class GraphEmulator {
         const started = Date.now();
         const url = new URL(raw.url ?? "/", `https://${raw.headers.host ?? "127.0.0.1"}`);
         const method = (raw.method ?? "GET").toUpperCase();
-        const log = (status: number) => {
-            this.requestLog.push({ method, path: url.pathname, status, at: started });
-            if (this.requestLog.length > MAX_LOG) this.requestLog.splice(0, this.requestLog.length - MAX_LOG);
-        };
+        const log = (status: number) => this.logRequest({ method, path: url.pathname, status, at: started });
         const rawBody = await readBody(raw);
         if (rawBody === undefined) { log(413); return send(res, { status: 413 }, "", ""); }
         const clientRequestId = headerOne(raw.headers["client-request-id"]) ?? newRequestId();
@@ -180,8 +177,11 @@ export class GraphEmulator {
 
         const fault = this.faults.decide(method, url.pathname);
         if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+        // an `after` fault lets the request change the tenant first; only its answer is lost
+        if (fault.kind !== "none" && fault.kind !== "interleave" && fault.after) await this.dispatch(req);
         if (fault.kind === "hang") { log(0); return; } // never answered; stop() destroys the socket
         if (fault.kind === "reset") { log(0); resetConnection(raw.socket); return; }
+        if (fault.kind === "interleave") await this.serveInterleaved(req, fault.request);
         if (fault.kind === "status") {
             const headers: Record<string, string> = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {};
             const code = fault.status === 429 ? "TooManyRequests" : fault.status === 503 ? "ServiceUnavailable" : fault.status >= 500 ? "InternalServerError" : "BadRequest";
@@ -193,6 +193,30 @@ export class GraphEmulator {
         const r = (await this.dispatch(req)) ?? graphError(req, 404, "NotFound", `No route for ${method} ${url.pathname}.`);
         log(r.status);
         send(res, r, req.requestId, req.clientRequestId);
+    }
+
+    private logRequest(entry: RequestLogEntry): void {
+        this.requestLog.push(entry);
+        if (this.requestLog.length > MAX_LOG) this.requestLog.splice(0, this.requestLog.length - MAX_LOG);
+    }
+
+    /**
+     * Serves a fault rule's interleaved request as a concurrent client would: same bearer token as
+     * the request that triggered it, same routes, permissions and throttling. Its outcome is in the
+     * request log (marked `injected`), so a test can tell whether the race really happened.
+     */
+    private async serveInterleaved(trigger: EmulatorRequest, r: InterleavedRequest): Promise<void> {
+        const url = new URL(r.path, trigger.origin);
+        const body = r.body === undefined ? undefined : JSON.parse(JSON.stringify(r.body));
+        const req: EmulatorRequest = {
+            ...trigger,
+            method: r.method.toUpperCase(), path: url.pathname, subPath: url.pathname, url, query: url.searchParams,
+            headers: { authorization: trigger.headers.authorization, "content-type": "application/json", host: trigger.headers.host },
+            body, rawBody: Buffer.from(body === undefined ? "" : JSON.stringify(body)),
+            requestId: newRequestId(), clientRequestId: newRequestId(),
+        };
+        const res = (await this.dispatch(req)) ?? graphError(req, 404, "NotFound", `No route for ${req.method} ${url.pathname}.`);
+        this.logRequest({ method: req.method, path: url.pathname, status: res.status, at: Date.now(), injected: true });
     }
 
     private async dispatch(req: EmulatorRequest): Promise<EmulatorResponse | undefined> {

@@ -2,7 +2,7 @@
 export { GraphEmulator } from "./emulator";
 export type {
     EmulatorApp, EmulatorRequest, EmulatorResponse, EmulatorHandler, FaultRule, FaultRuleState,
-    GraphEmulatorOptions, RequestLogEntry, ThrottleSettings, TokenClaims,
+    GraphEmulatorOptions, InterleavedRequest, RequestLogEntry, ThrottleSettings, TokenClaims,
 } from "./types";
 export type { TenantState, TenantData } from "./state";
 export type { FaultController } from "./faults";

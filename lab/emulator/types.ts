@@ -66,6 +66,17 @@ export interface RequestLogEntry {
     path: string;
     status: number;
     at: number;
+    /** served by an `interleave` fault rule on behalf of a simulated concurrent client */
+    injected?: true;
+}
+
+/** A request an `interleave` fault rule serves just before the matching one (Graph paths only). */
+export interface InterleavedRequest {
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+    /** Graph path, e.g. "/v1.0/identity/conditionalAccess/policies/{id}" */
+    path: string;
+    /** JSON body */
+    body?: unknown;
 }
 
 /** One fault injection rule. Matching is by method (optional) and path glob (`*` = any characters). */
@@ -88,6 +99,19 @@ export interface FaultRule {
     times?: number;
     /** apply only to every Nth matching request (N, 2N, ...) */
     everyNth?: number;
+    /**
+     * Race injection: serve this request first, as a concurrent client would (with the bearer token
+     * of the matching request, through the same routes, permissions and throttling), then serve the
+     * matching request normally. With `times: 1` this is "another writer got in between". Not
+     * combinable with status, reset or hang.
+     */
+    interleave?: InterleavedRequest;
+    /**
+     * With status, reset or hang: handle the request first, then fail instead of answering. The
+     * change is made and the answer is lost (a reset or hang after a POST is the "did my create
+     * happen?" case a client must survive without a duplicate).
+     */
+    after?: boolean;
 }
 
 export interface FaultRuleState extends FaultRule {

@@ -5,3 +5,4 @@ export { graphListAll, type ListSpec } from "./paging";
 export { DEFAULT_RETRY, type RetryPolicy } from "./retry";
 export { resolveEndpoints } from "./endpoints";
 export type { GraphConnection, GraphCredentialConfig, GraphMethod, GraphVersion, SecretRef, SecretResolver } from "./types";
+export { PacerRegistry, RequestPacer } from "./pacer";

@@ -22,6 +22,12 @@ export interface GraphRequestSpec {
     timeoutMs?: number;
     /** what the caller is doing, prefixed to error messages */
     description?: string;
+    /**
+     * Awaited before every attempt (the first and each retry); the function it may return is called
+     * when that attempt has settled. For a service limit per tenant such as conditional access's
+     * 1 request/second (graph-apis.md §4): see RequestPacer.
+     */
+    pace?: () => Promise<(() => void) | void>;
 }
 
 export interface GraphResult<T> {
@@ -66,13 +72,19 @@ export async function graphRequestUrl<T = any>(gc: GraphClient, url: string, spe
     return execute<T>(gc, { ...spec, method: "GET" }, { method: "GET", version, path: `/${rest.join("/")}`, description: spec.description }, () => gc.sdk.api(url));
 }
 
-async function execute<T>(gc: GraphClient, spec: Pick<GraphRequestSpec, "method" | "body" | "headers" | "idempotent" | "timeoutMs">,
+async function execute<T>(gc: GraphClient, spec: Pick<GraphRequestSpec, "method" | "body" | "headers" | "idempotent" | "timeoutMs" | "pace">,
     label: RequestLabel, build: () => GraphRequest): Promise<GraphResult<T>> {
     const policy = gc.retry;
     const timeoutMs = spec.timeoutMs ?? policy.timeoutMs;
     const idempotent = isIdempotent(spec.method, spec.idempotent);
     for (let attempt = 1; ; attempt++) {
-        const a = await attemptOnce<T>(gc, spec, label, build, timeoutMs, attempt);
+        const settled = await spec.pace?.();
+        let a: Attempt<T>;
+        try {
+            a = await attemptOnce<T>(gc, spec, label, build, timeoutMs, attempt);
+        } finally {
+            settled?.();
+        }
         if (a.ok) return a.result;
         const delay = retryDelay(policy, attempt, a.failure, idempotent);
         if (delay === undefined) {

@@ -1,0 +1,115 @@
+// The ConditionalAccessExclusion dynamic provider, loaded by `require` inside Pulumi's
+// dynamic-provider host (see core/dynamic.ts). Each method wires one Graph client and the tenant's
+// conditional-access pacer to an operation of conditional-access/operations.ts, bounds it with a
+// deadline, and lets out only scrubbed errors.
+import type * as pulumi from "@pulumi/pulumi";
+import { randomBytes } from "node:crypto";
+import { withDeadline } from "../core/deadline";
+import { KeyedLock } from "../core/keyed-lock";
+import { ProviderError } from "../core/errors";
+import type { SecretConfig } from "../core/secrets";
+import { configView } from "../core/stack-config";
+import { PacerRegistry } from "../graph/pacer";
+import type { GraphConnection } from "../graph/types";
+import { hasChanges, planDiff } from "../conditional-access/diff";
+import { graphGateway, type CaGateway } from "../conditional-access/graph-gateway";
+import type { ConditionalAccessExclusionState } from "../conditional-access/model";
+import { createExclusion, createLookups, deleteExclusion, diffLookups, readExclusion, stateLabel, updateExclusion } from "../conditional-access/operations";
+import { containsUnknown } from "../intune/check-common";
+import { inputsOf } from "../conditional-access/state";
+import { validateInputs } from "../conditional-access/validation";
+// the package's one "Graph client per provider operation, secrets scrubbed from errors" helper
+import { withGraph } from "../intune/graph-session";
+
+/**
+ * 1 request per second per tenant (graph-apis.md §4), plus a margin: the limit is enforced on
+ * arrival, and two requests sent 1000 ms apart can arrive closer than that.
+ */
+export const CA_REQUEST_INTERVAL_MS = 1100;
+/** Outer bound of one operation. Generous: pacing queues every resource of a stack behind one tenant's 1 request/second. */
+const OPERATION_TIMEOUT_MS = 15 * 60_000;
+
+// Module state is fine here: the host loads this file once by require() (it is not serialized),
+// so every ConditionalAccessExclusion of one `pulumi up` shares the tenant's pacer, and their
+// writes take turns: two resources of one stack never race each other's read-modify-write (which
+// would cost extra rounds of the tenant's 1 request/second), only other processes can.
+const pacers = new PacerRegistry(CA_REQUEST_INTERVAL_MS);
+const writes = new KeyedLock();
+let stackConfig: SecretConfig | undefined;
+
+type Op = "checked" | "diffed" | "created" | "refreshed" | "updated" | "deleted";
+const WRITES: readonly Op[] = ["created", "updated", "deleted"];
+
+async function withGateway<T>(op: Op, graph: GraphConnection | undefined, label: string, fn: (gw: CaGateway) => Promise<T>): Promise<T> {
+    const what = `ConditionalAccessExclusion on ${label}`;
+    if (!graph || typeof graph !== "object") throw new ProviderError("StateInvalid", `${what}: no graph connection in the inputs or state; it cannot be ${op}`, { input: "graph" });
+    return withDeadline(OPERATION_TIMEOUT_MS, `${what}: ${op}`, () => withGraph(graph, { config: stackConfig }, (gc) => {
+        const tenant = `${gc.endpoints.graphEndpoint}|${String(graph.tenantId).toLowerCase()}`;
+        const gw = graphGateway(gc, pacers.for(tenant), what);
+        return WRITES.includes(op) ? writes.run(tenant, () => fn(gw)) : fn(gw);
+    }));
+}
+
+function requireState(props: any, op: string): ConditionalAccessExclusionState {
+    if (!props || typeof props.policyId !== "string" || !props.graph) {
+        throw new ProviderError("StateInvalid", `the state of this ConditionalAccessExclusion lacks policyId or graph; it cannot be ${op}`);
+    }
+    return props as ConditionalAccessExclusionState;
+}
+
+export const conditionalAccessExclusionImpl = {
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        stackConfig = configView(req.config);
+    },
+
+    async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
+        const failures = validateInputs(news ?? {});
+        // Inputs that are well-formed but name something that does not exist can only be found by
+        // asking the directory. For a resource about to be created, `check` is the only call a
+        // preview makes, so the (read-only) lookups run here; an existing resource does them in diff.
+        const creating = !olds || typeof olds.policyId !== "string";
+        if (failures.length === 0 && creating && !containsUnknown(news)) {
+            try {
+                await withGateway("checked", news.graph, `policy "${news.policy}"`, (gw) => createLookups(gw, inputsOf(news)));
+            } catch (e) {
+                if (!(e instanceof ProviderError) || !e.input) throw e;
+                failures.push({ property: e.input, reason: e.message });
+            }
+        }
+        return { inputs: news, failures };
+    },
+
+    async diff(_id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult> {
+        const plan = planDiff(olds, news);
+        if (!hasChanges(plan)) return { changes: false, replaces: [], deleteBeforeReplace: false };
+        // values known only after other resources are created: nothing to look up yet
+        if (plan.hasUnknowns) return { changes: true, replaces: plan.policyChanged ? [...plan.replaces, "policy"] : plan.replaces, deleteBeforeReplace: false };
+        const state = requireState(olds, "diffed");
+        const extra = await withGateway("diffed", news.graph, stateLabel(state), (gw) => diffLookups(gw, state, inputsOf(news), plan));
+        return { changes: true, replaces: [...plan.replaces, ...extra], deleteBeforeReplace: false };
+    },
+
+    async create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
+        const state = await withGateway("created", inputs.graph, `policy "${inputs.policy}"`, (gw) => createExclusion(gw, inputsOf(inputs)));
+        // several resources may hold exclusions on one policy: the id names the policy and this resource
+        return { id: `${state.policyId}/${randomBytes(4).toString("hex")}`, outs: state };
+    },
+
+    async read(id: string, props: any): Promise<pulumi.dynamic.ReadResult> {
+        const state = requireState(props, "refreshed");
+        const observed = await withGateway("refreshed", state.graph, stateLabel(state), (gw) => readExclusion(gw, state));
+        // the pruned lists also go back as inputs, so the engine's diff shows the missing exclusions
+        return { id, props: observed, inputs: inputsOf(observed) };
+    },
+
+    async update(_id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult> {
+        const state = requireState(olds, "updated");
+        const outs = await withGateway("updated", news.graph, stateLabel(state), (gw) => updateExclusion(gw, state, inputsOf(news)));
+        return { outs };
+    },
+
+    async delete(_id: string, props: any): Promise<void> {
+        const state = requireState(props, "deleted");
+        await withGateway("deleted", state.graph, stateLabel(state), (gw) => deleteExclusion(gw, state));
+    },
+};

@@ -1,0 +1,105 @@
+// Conditional Access in the shared lab, for e2e tests: policies "another team" owns (seeded through
+// the admin API, with unique names), edits by hand the way the portal makes them (Graph, whole
+// users sub-object), the emulator's view of a policy and its request log. The lab's CA throttle
+// (1 request/second for the whole tenant) is shared with everyone: Graph calls here are paced.
+import { randomUUID } from "node:crypto";
+import { Agent } from "undici";
+import type { LabInfo } from "../../lab/layout";
+import { resolveSecret } from "../../provider/core/secrets";
+import { createGraphClient, graphRequest, graphRequestRaw, type GraphClient } from "../../provider/graph";
+import { RequestPacer } from "../../provider/graph/pacer";
+import { isProviderError } from "../../provider/core/errors";
+import { labCa } from "./lab";
+
+const POLICIES = "/identity/conditionalAccess/policies";
+
+export interface PolicyLists { apps: string[]; groups: string[]; users: string[] }
+
+export class CaLab {
+    private gc?: GraphClient;
+    private readonly pacer = new RequestPacer(1100);
+
+    constructor(private readonly lab: LabInfo) {}
+
+    /** The lab connection as the e2e program's config keys. */
+    programConfig(): Record<string, { value: string }> {
+        return {
+            tenantId: { value: this.lab.emulator.tenantId },
+            clientId: { value: this.lab.emulator.app.clientId },
+            clientSecretEnv: { value: this.lab.emulator.app.clientSecretEnv },
+            graphEndpoint: { value: this.lab.emulator.url },
+            caCertificate: { value: labCa(this.lab) },
+        };
+    }
+
+    /** A policy owned by someone else, with exclusions of theirs already on it. */
+    async seedPolicy(displayName: string, excludeGroups: string[]): Promise<string> {
+        const id = randomUUID();
+        await this.admin("POST", "/_emulator/seed", { policies: [{
+            id, templateId: null, displayName, createdDateTime: new Date().toISOString(), modifiedDateTime: null, state: "enabledForReportingButNotEnforced", sessionControls: null,
+            conditions: {
+                userRiskLevels: [], signInRiskLevels: [], clientAppTypes: ["all"], servicePrincipalRiskLevels: [], insiderRiskLevels: null,
+                platforms: null, locations: null, devices: null, clientApplications: null, authenticationFlows: null,
+                applications: { includeApplications: ["All"], excludeApplications: [], includeUserActions: [], includeAuthenticationContextClassReferences: [], applicationFilter: null },
+                users: { includeUsers: ["All"], excludeUsers: [], includeGroups: [], excludeGroups, includeRoles: [], excludeRoles: [], includeGuestsOrExternalUsers: null, excludeGuestsOrExternalUsers: null },
+            },
+            grantControls: { operator: "OR", builtInControls: ["mfa"], customAuthenticationFactors: [], termsOfUse: [], authenticationStrength: null },
+        }] });
+        return id;
+    }
+
+    /** The policy's exclusion lists as the emulator stores them (admin API: not throttled), or undefined when gone. */
+    async lists(id: string): Promise<PolicyLists | undefined> {
+        const p = (await this.admin("GET", "/_emulator/state")).policies.find((x: any) => x.id === id);
+        return p && { apps: p.conditions.applications.excludeApplications, groups: p.conditions.users.excludeGroups, users: p.conditions.users.excludeUsers };
+    }
+
+    /** Requests the emulator served for this policy since `sinceMs` (the lab's log is shared: filter by our ids). */
+    async requests(id: string, sinceMs: number): Promise<{ method: string; status: number }[]> {
+        return (await this.admin("GET", "/_emulator/requests")).value.filter((r: any) => r.path.endsWith(`/policies/${id}`) && r.at >= sinceMs);
+    }
+
+    /** An edit by hand, as the portal makes it: read the policy, PATCH the whole users sub-object. */
+    async editUsersByHand(id: string, edit: (users: Record<string, any>) => void): Promise<void> {
+        const gc = this.client();
+        const p = await graphRequest(gc, { method: "GET", version: "v1.0", path: `${POLICIES}/${id}`, pace: () => this.pacer.wait() });
+        const users = { ...p.conditions.users };
+        edit(users);
+        await graphRequestRaw(gc, { method: "PATCH", version: "v1.0", path: `${POLICIES}/${id}`, body: { conditions: { users } }, pace: () => this.pacer.wait() });
+    }
+
+    /** Deletes a policy through Graph; one that is already gone is fine. */
+    async deletePolicy(id: string): Promise<void> {
+        try {
+            await graphRequestRaw(this.client(), { method: "DELETE", version: "v1.0", path: `${POLICIES}/${id}`, pace: () => this.pacer.wait() });
+        } catch (e) {
+            if (!isProviderError(e, "GRAPH_NOT_FOUND")) throw e;
+        }
+    }
+
+    async close(): Promise<void> {
+        await this.gc?.close();
+    }
+
+    private client(): GraphClient {
+        this.gc ??= createGraphClient({
+            tenantId: this.lab.emulator.tenantId,
+            credential: { type: "clientSecret", clientId: this.lab.emulator.app.clientId, clientSecret: { env: this.lab.emulator.app.clientSecretEnv } },
+            graphEndpoint: this.lab.emulator.url, authorityHost: this.lab.emulator.url, caCertificate: labCa(this.lab),
+        }, (ref, input) => resolveSecret(ref, undefined, { input, env: this.lab.secrets }));
+        return this.gc;
+    }
+
+    private async admin(method: string, p: string, body?: unknown): Promise<any> {
+        const dispatcher = new Agent({ connect: { ca: [labCa(this.lab)] } });
+        try {
+            const r = await fetch(`${this.lab.emulator.url}${p}`, {
+                method, dispatcher, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
+            } as RequestInit);
+            if (!r.ok) throw new Error(`emulator admin ${method} ${p}: HTTP ${r.status} ${await r.text()}`);
+            return r.json();
+        } finally {
+            await dispatcher.close();
+        }
+    }
+}
