@@ -1,10 +1,23 @@
-// The root program (the main job): `pulumi up --stack <name>` builds the rollout from the stack's
-// structured config `cloudKerberosTrust` (API.md). `npm run lab -- up` writes that config for the lab.
-// The CloudKerberosTrust component that turns it into resources arrives with the rollout issue; until
-// then the program reads and reports the configured forests and declares nothing.
+// The root program (the main job): `pulumi up --stack <name>` builds one CloudKerberosTrust rollout
+// from the stack's structured config `cloudKerberosTrust` (API.md; `npm run lab -- up` writes it for
+// the lab). The config is checked against the package's JSON schema first: a bad value stops the
+// program before any resource is registered, with every problem named by its config path.
 import * as pulumi from "@pulumi/pulumi";
+import { CloudKerberosTrust, parseCloudKerberosTrustConfig } from "./provider";
+import { CONFIG_KEY } from "./provider/components/cloud-kerberos-trust-config";
 
-const config = new pulumi.Config();
-const trust = config.getObject<{ forests?: { name: string; domains?: { domain: string }[] }[] }>("cloudKerberosTrust");
+function loadSpec() {
+    try {
+        return parseCloudKerberosTrustConfig(new pulumi.Config().requireObject(CONFIG_KEY));
+    } catch (e) {
+        // RunError: the engine prints the message alone, without a stack trace
+        throw new pulumi.RunError(e instanceof Error ? e.message : String(e));
+    }
+}
 
-export const configuredDomains = (trust?.forests ?? []).flatMap((f) => (f.domains ?? []).map((d) => `${f.name}/${d.domain}`));
+const trust = new CloudKerberosTrust("cloud-kerberos-trust", loadSpec());
+
+/** one row per domain: Get-AzureADKerberosServer's properties plus inSync and driftReasons */
+export const domains = trust.domains;
+export const statusTable = trust.statusTable;
+export const allInSync = trust.allInSync;

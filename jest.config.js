@@ -9,6 +9,8 @@ const common = {
 };
 module.exports = {
   cacheDirectory: "<rootDir>/.cache/jest",
+  // *.disruptive.test.ts (they stop a lab DC) run after every other file
+  testSequencer: "<rootDir>/test/support/sequencer.js",
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
     { ...common, displayName: "integration", testMatch: ["<rootDir>/test/integration/**/*.test.ts"] },

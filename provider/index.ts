@@ -1,6 +1,8 @@
 // pulumi-entra-kerberos: the package's public surface (API.md) and nothing else.
 export { AzureADKerberosServer, type AzureADKerberosServerArgs } from "./resources/azure-ad-kerberos-server";
 export type { DirectoryConnection, GraphConnection, KerberosPublisher, SecretRef } from "./kerberos/model";
+export { CloudKerberosTrust, type CloudKerberosTrustArgs, type DomainStatus, type TrustDomainArgs, type TrustForestArgs } from "./components/cloud-kerberos-trust";
+export { parseCloudKerberosTrustConfig, cloudKerberosTrustConfigErrors, cloudKerberosTrustSchema } from "./components/cloud-kerberos-trust-config";
 export { CloudTrustPolicy, type CloudTrustPolicyArgs } from "./resources/cloud-trust-policy";
 export { HostToRealmMapping, type HostToRealmMappingArgs } from "./resources/host-to-realm-mapping";
 export type { AssignmentsInput } from "./intune/assignments";

@@ -34,6 +34,9 @@ if ! [ -x /usr/sbin/sshd ]; then
   [ "$guard" = 1 ] && rm -f /usr/sbin/policy-rc.d
 fi
 
+# the policy pack has its own package.json and lock (policy/): the e2e layer runs it through the CLI
+(cd policy && npm install --no-audit --no-fund --loglevel=error) || setup_failed=1
+
 step "lab up"
 lab_started=0
 if node bin/lab/cli.js up; then lab_started=1; else echo "lab up failed: integration and e2e layers will fail"; setup_failed=1; fi

@@ -90,6 +90,13 @@ export interface AzureADKerberosServerInputs {
  */
 export const DRIFT_INPUT = "driftReasons";
 
+/**
+ * Set by `check`, never by users: the domain this resource was made for, when the program now names
+ * another one (a replacement: Remove- then Set-AzureADKerberosServer). Policy packs see only the
+ * checked inputs, never the plan, so this is how a CrossGuard rule can flag the replacement.
+ */
+export const REPLACES_DOMAIN_INPUT = "replacesDomain";
+
 /** Every input key the provider accepts (check refuses others, so a typo does not pass silently). */
 export const INPUT_KEYS = [
     "domain", "directory", "publisher", "graph", "allowedGroups", "deniedGroups", "allowPrivilegedGroups",

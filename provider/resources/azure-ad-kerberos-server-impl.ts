@@ -9,10 +9,10 @@ import { configView } from "../core/stack-config";
 import { newContext, scrubError, type OperationContext } from "../kerberos/context";
 import { planDiff } from "../kerberos/diff";
 import {
-    DEFAULT_TIMEOUTS_SECONDS, DRIFT_INPUT, inputsOf, normalizeDomain, type AzureADKerberosServerInputs, type OperationTimeouts,
+    DEFAULT_TIMEOUTS_SECONDS, DRIFT_INPUT, REPLACES_DOMAIN_INPUT, inputsOf, normalizeDomain, type AzureADKerberosServerInputs, type OperationTimeouts,
 } from "../kerberos/model";
 import { converge, readServer, removeServer } from "../kerberos/reconciler";
-import { validateInputs } from "../kerberos/validation";
+import { UNKNOWN, validateInputs } from "../kerberos/validation";
 
 /** Per I/O call (publisher request, Graph request) at most this long, and never longer than the operation. */
 const CALL_TIMEOUT_MS = 120_000;
@@ -39,13 +39,20 @@ function state(inputs: AzureADKerberosServerInputs, outputs: object): Record<str
     return { ...inputsOf(inputs), ...outputs };
 }
 
+/** The checked inputs, with the previous domain named when this change replaces the server (see model.ts). */
+function markReplacement(olds: Record<string, unknown>, news: Record<string, unknown>): Record<string, unknown> {
+    const before = olds.domain, after = news.domain;
+    const replaces = typeof before === "string" && typeof after === "string" && after !== UNKNOWN && normalizeDomain(before) !== normalizeDomain(after);
+    return replaces ? { ...news, [REPLACES_DOMAIN_INPUT]: normalizeDomain(before) } : news;
+}
+
 export const azureADKerberosServerProvider = {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         stackConfig = configView(req.config);
     },
 
-    async check(_olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
-        return { inputs: news, failures: validateInputs(news ?? {}) };
+    async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
+        return { inputs: markReplacement(olds ?? {}, news ?? {}), failures: validateInputs(news ?? {}) };
     },
 
     async diff(_id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult> {

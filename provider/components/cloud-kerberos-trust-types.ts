@@ -1,0 +1,85 @@
+// CloudKerberosTrust's arguments (API.md) and its per-domain status row. Forest names, waves and
+// domain names are plain values: they decide the children's names and the rollout order, which must
+// be known when the program runs. Everything else may be an output of another resource.
+import type * as pulumi from "@pulumi/pulumi";
+import type { DirectoryConnection, GraphConnection, KerberosPublisher, KeyRotation, OperationTimeouts } from "../kerberos/model";
+import type { CloudTrustPolicyArgs } from "../resources/cloud-trust-policy";
+import type { ConditionalAccessExclusionArgs } from "../resources/conditional-access-exclusion";
+import type { DeepInput } from "../resources/deep-input";
+import type { HostToRealmMappingArgs } from "../resources/host-to-realm-mapping";
+
+export interface TrustDomainArgs {
+    /** DNS name of the AD domain */
+    domain: string;
+    directory: DeepInput<DirectoryConnection>;
+    publisher: DeepInput<KerberosPublisher>;
+    allowedGroups?: pulumi.Input<pulumi.Input<string>[]>;
+    deniedGroups?: pulumi.Input<pulumi.Input<string>[]>;
+    allowPrivilegedGroups?: pulumi.Input<boolean>;
+    /** this domain's own rotation settings, instead of the rollout's */
+    keyRotation?: DeepInput<KeyRotation>;
+    timeouts?: DeepInput<OperationTimeouts>;
+}
+
+export interface TrustForestArgs {
+    /** short name; children are named `<forest>/<domain>` */
+    name: string;
+    /** default 1; every domain of a lower wave is created and in sync before this forest starts */
+    wave?: number;
+    domains: TrustDomainArgs[];
+}
+
+export interface CloudKerberosTrustArgs {
+    graph: DeepInput<GraphConnection>;
+    forests: TrustForestArgs[];
+    /** for every domain that does not set its own */
+    keyRotation?: DeepInput<KeyRotation>;
+    cloudTrustPolicy?: Omit<CloudTrustPolicyArgs, "graph">;
+    hostToRealm?: Omit<HostToRealmMappingArgs, "graph">;
+    /** `name` names the child (default: the policy), for two exclusions on one policy */
+    conditionalAccessExclusions?: (Omit<ConditionalAccessExclusionArgs, "graph"> & { name?: string })[];
+}
+
+/** The same, as plain data: what the stack config `cloudKerberosTrust` holds. */
+export interface CloudKerberosTrustSpec {
+    graph: GraphConnection;
+    forests: {
+        name: string;
+        wave?: number;
+        domains: {
+            domain: string; directory: DirectoryConnection; publisher: KerberosPublisher; allowedGroups?: string[]; deniedGroups?: string[];
+            allowPrivilegedGroups?: boolean; keyRotation?: KeyRotation; timeouts?: OperationTimeouts;
+        }[];
+    }[];
+    keyRotation?: KeyRotation;
+    cloudTrustPolicy?: {
+        displayName: string; description?: string; scope?: "device" | "user" | "both"; useWindowsHelloForBusiness?: boolean;
+        useCloudTrustForOnPremAuth?: boolean; useSecurityKeyForSignIn?: boolean; cloudKerberosTicketRetrieval?: boolean;
+        assignments?: Assignments; adoptExisting?: boolean;
+    };
+    hostToRealm?: { displayName: string; mappings: { realm: string; hosts: string[] }[]; assignments?: Assignments; adoptExisting?: boolean };
+    conditionalAccessExclusions?: { name?: string; policy: string; excludeApplications?: string[]; excludeGroups?: string[]; excludeUsers?: string[] }[];
+}
+
+interface Assignments { includeGroups?: string[]; excludeGroups?: string[]; allDevices?: boolean; allUsers?: boolean }
+
+/** One row of the status table: Get-AzureADKerberosServer's properties plus the verdict. */
+export interface DomainStatus {
+    forest: string;
+    wave: number;
+    domain: string;
+    /** msDS-SecondaryKrbTgtNumber (Get-AzureADKerberosServer's Id) */
+    branchId: number | null;
+    domainDnsName: string;
+    computerAccount: string | null;
+    userAccount: string | null;
+    keyVersion: number | null;
+    keyUpdatedOn: string | null;
+    keyUpdatedFrom: string | null;
+    cloudId: number | null;
+    cloudDomainDnsName: string | null;
+    cloudKeyVersion: number | null;
+    cloudKeyUpdatedOn: string | null;
+    inSync: boolean;
+    driftReasons: string[];
+}

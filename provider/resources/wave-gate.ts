@@ -1,0 +1,30 @@
+// WaveGate: the point between two waves of a CloudKerberosTrust rollout. Its inputs are the verdicts
+// (inSync, driftReasons) of every Kerberos server of one wave, so the engine runs it only after
+// all of them are created or updated; its create/update fails, naming each domain and why, when any
+// of them is not in sync. The next wave's servers depend on it, so they start only after every domain
+// of this wave exists and is in sync. It changes nothing outside Pulumi's state.
+import * as pulumi from "@pulumi/pulumi";
+import { DYNAMIC_MODULE, lazyProvider, packageModule } from "../core/dynamic";
+
+export interface WaveGateDomain {
+    /** `<forest>/<domain>` */
+    name: string;
+    inSync: boolean;
+    driftReasons: string[];
+}
+
+export interface WaveGateArgs {
+    wave: pulumi.Input<number>;
+    domains: pulumi.Input<pulumi.Input<{ name: pulumi.Input<string>; inSync: pulumi.Input<boolean>; driftReasons: pulumi.Input<pulumi.Input<string>[]> }>[]>;
+}
+
+export const waveGateProvider = lazyProvider(packageModule("bin/provider/resources/wave-gate-impl"), "waveGateProvider");
+
+export class WaveGate extends pulumi.dynamic.Resource {
+    declare readonly wave: pulumi.Output<number>;
+    declare readonly domains: pulumi.Output<WaveGateDomain[]>;
+
+    constructor(name: string, args: WaveGateArgs, opts?: pulumi.CustomResourceOptions) {
+        super(waveGateProvider, name, args, opts, DYNAMIC_MODULE, "WaveGate");
+    }
+}

@@ -1,0 +1,33 @@
+// `npm run demo`, end to end, against the lab the tests use (it runs `lab up`, which reuses what
+// runs): the rollout, the status table, an out-of-band key change named by the preview, the repair,
+// a clean drift check and the destroy. Nothing it prints may contain a lab secret.
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { labSecretValues, requireLab } from "../support/lab";
+import { REPO } from "../support/rollout-lab";
+
+describe("npm run demo", () => {
+    const lab = requireLab();
+
+    test("passes, shows the drift named and repaired, prints no secret", async () => {
+        const { code, output } = await new Promise<{ code: number; output: string }>((resolve, reject) => {
+            // the compiled demo (npm test builds first); what `npm run demo` runs after its build
+            const child = spawn(process.execPath, [path.join(REPO, "bin/scripts/demo/main.js")], { cwd: REPO, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+            let out = "";
+            child.stdout.on("data", (b) => { out += b; });
+            child.stderr.on("data", (b) => { out += b; });
+            child.on("error", reject);
+            child.on("close", (c) => resolve({ code: c ?? 1, output: out }));
+        });
+        expect({ code, tail: output.slice(-3000) }).toMatchObject({ code: 0 });
+        const first = lab.forests[0];
+        expect(output).toMatch(/WAVE\s+FOREST\s+DOMAIN\s+ID\s+KEY VERSION\s+CLOUD KEY VERSION/);
+        expect(output).toMatch(/3 of 3 domains in sync/);
+        const drift = /the preview names the drift: "key version on-prem (\d+) ≠ cloud (\d+)"/.exec(output);
+        expect(drift).not.toBeNull();
+        expect(output).toMatch(new RegExp(`AzureADKerberosServer: \\(update\\)\\s*\\[id=${first.domain.replace(/\./g, "\\.")}\\]`));
+        expect(output).toMatch(/no drift left/);
+        expect(output).toMatch(/demo passed/);
+        for (const s of labSecretValues(lab)) expect(output).not.toContain(s);
+    }, 600_000);
+});
