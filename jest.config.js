@@ -1,4 +1,4 @@
-// Four layers, run in order by scripts/test.sh. Each project can also run alone: npx jest --selectProjects unit
+// Five layers, run in order by scripts/test.sh. Each project can also run alone: npx jest --selectProjects unit
 const common = {
   preset: "ts-jest",
   testEnvironment: "node",
@@ -16,5 +16,11 @@ module.exports = {
     { ...common, displayName: "integration", testMatch: ["<rootDir>/test/integration/**/*.test.ts"] },
     { ...common, displayName: "contract", testMatch: ["<rootDir>/test/contract/**/*.test.ts"] },
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
+    // faults, bad input, secrets and access (issue 8), on a second lab of its own (global-setup.ts)
+    // so it may stop DCs and fault the emulator while other layers use the shared lab; serial
+    {
+      ...common, displayName: "reliability", testMatch: ["<rootDir>/test/reliability/**/*.test.ts"],
+      globalSetup: "<rootDir>/test/reliability/global-setup.ts", globalTeardown: "<rootDir>/test/reliability/global-teardown.ts",
+    },
   ],
 };

@@ -4,7 +4,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const [dir, setupFailed] = process.argv.slice(2);
 let passed = 0, failed = 0, skipped = 0;
-for (const layer of ["unit", "integration", "contract", "e2e"]) {
+for (const layer of ["unit", "integration", "contract", "e2e", "reliability"]) {
     const file = path.join(dir, `${layer}.json`);
     if (!fs.existsSync(file)) { console.log(`${layer}: no report (jest did not finish)`); failed += 1; continue; }
     const r = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -11,7 +11,7 @@ import { handleAdmin, isLoopback } from "./admin";
 import { buildDirectoryAudit, type AuditInput } from "./audit";
 import { FaultController } from "./faults";
 import { graphError, GRAPH_JSON, newRequestId } from "./http";
-import { handleOAuth } from "./oauth";
+import { handleOAuth, isOAuthPath, stsFault } from "./oauth";
 import { GraphRouter } from "./router";
 import { auditLogRoutes } from "./routes/audit-logs";
 import { conditionalAccessRoutes } from "./routes/conditional-access";
@@ -185,7 +185,7 @@ export class GraphEmulator {
         if (fault.kind === "status") {
             const headers: Record<string, string> = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {};
             const code = fault.status === 429 ? "TooManyRequests" : fault.status === 503 ? "ServiceUnavailable" : fault.status >= 500 ? "InternalServerError" : "BadRequest";
-            const r = graphError(req, fault.status, code, `Injected fault: HTTP ${fault.status}.`, headers);
+            const r = isOAuthPath(url.pathname) ? stsFault(req, fault.status, headers) : graphError(req, fault.status, code, `Injected fault: HTTP ${fault.status}.`, headers);
             log(r.status);
             return send(res, r, req.requestId, req.clientRequestId);
         }

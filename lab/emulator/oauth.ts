@@ -25,6 +25,25 @@ export interface OAuthDeps {
 
 const JSON_CT = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store, no-cache", pragma: "no-cache" };
 
+/** True for the Entra endpoints this file serves (faults there answer in Entra's error shape). */
+export function isOAuthPath(p: string): boolean {
+    return /^\/[^/]+\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)$/i.test(p);
+}
+
+/**
+ * An injected HTTP failure of the token endpoint, as Entra words one: `server_error` AADSTS50000
+ * for 5xx, `temporarily_unavailable` AADSTS90033 for 429/503 (a client must be able to tell these
+ * transient failures from a refused credential, which is final).
+ */
+export function stsFault(req: EmulatorRequest, status: number, headers: Record<string, string>): EmulatorResponse {
+    const r = status === 429 || status === 503
+        ? stsError(req, status, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.")
+        : status >= 500
+            ? stsError(req, status, "server_error", 50000, "There was an error issuing a token or an issue with our sign-in service.")
+            : stsError(req, status, "invalid_request", 900144, `Injected fault: HTTP ${status}.`);
+    return { ...r, headers: { ...r.headers, ...headers } };
+}
+
 function stsError(req: EmulatorRequest, status: number, error: string, code: number, text: string): EmulatorResponse {
     const now = new Date();
     const traceId = newGuid();

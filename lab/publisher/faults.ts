@@ -5,9 +5,12 @@ import { ProviderError } from "../../provider/core/errors";
 /**
  * afterAdObjects: the AD objects exist, the cloud record is not written yet (set).
  * afterRotation:  the new key is set on-prem, not yet published (set with rotateServerKey).
- * delay:          every call for the domain waits delayMs first.
+ * delay:          a call for the domain waits delayMs: at its start (default), or `at` one of the
+ *                 two points above, before set reads the objects back (a test can stop the DC then).
  */
 export type FaultPoint = "afterAdObjects" | "afterRotation" | "delay";
+export type DelayAt = "start" | "afterAdObjects" | "afterRotation";
+const DELAY_AT: DelayAt[] = ["start", "afterAdObjects", "afterRotation"];
 
 export interface FaultSpec {
     domain: string;
@@ -16,9 +19,11 @@ export interface FaultSpec {
     times?: number;
     /** for "delay" */
     delayMs?: number;
+    /** for "delay": where in the call it waits; default "start" */
+    at?: DelayAt;
 }
 
-interface ArmedFault extends Required<Omit<FaultSpec, "delayMs">> { delayMs: number; fired: number }
+interface ArmedFault extends Required<Omit<FaultSpec, "delayMs" | "at">> { delayMs: number; at: DelayAt; fired: number }
 
 export class Faults {
     private armed: ArmedFault[] = [];
@@ -33,7 +38,11 @@ export class Faults {
         if (spec.point === "delay" && !(Number.isFinite(delayMs) && delayMs > 0 && delayMs <= 120_000)) {
             throw new ProviderError("BadRequest", "fault: delay needs delayMs in 1..120000", { input: "delayMs" });
         }
-        this.armed.push({ domain: spec.domain.toLowerCase(), point: spec.point, times, delayMs, fired: 0 });
+        const at = spec.at ?? "start";
+        if (!DELAY_AT.includes(at) || (spec.at !== undefined && spec.point !== "delay")) {
+            throw new ProviderError("BadRequest", `fault: at applies to delay only and must be one of ${DELAY_AT.join(", ")}`, { input: "at" });
+        }
+        this.armed.push({ domain: spec.domain.toLowerCase(), point: spec.point, times, delayMs, at, fired: 0 });
     }
 
     clear(domain?: string): void {
@@ -41,12 +50,12 @@ export class Faults {
     }
 
     list(): FaultSpec[] {
-        return this.armed.map((f) => ({ domain: f.domain, point: f.point, times: f.times - f.fired, ...(f.point === "delay" ? { delayMs: f.delayMs } : {}) }));
+        return this.armed.map((f) => ({ domain: f.domain, point: f.point, times: f.times - f.fired, ...(f.point === "delay" ? { delayMs: f.delayMs, at: f.at } : {}) }));
     }
 
     /** Consumes one firing of the first armed fault at this point, if any. */
-    private take(domain: string, point: FaultPoint): ArmedFault | undefined {
-        const f = this.armed.find((x) => x.domain === domain.toLowerCase() && x.point === point);
+    private take(domain: string, point: FaultPoint, at: DelayAt = "start"): ArmedFault | undefined {
+        const f = this.armed.find((x) => x.domain === domain.toLowerCase() && x.point === point && (point !== "delay" || x.at === at));
         if (!f) return undefined;
         f.fired++;
         if (f.fired >= f.times) this.armed = this.armed.filter((x) => x !== f);
@@ -62,8 +71,8 @@ export class Faults {
         throw new ProviderError("LabInjectedFault", `Injected fault for ${domain}: failing ${where}`, { retryable: true });
     }
 
-    async delay(domain: string): Promise<void> {
-        const f = this.take(domain, "delay");
+    async delay(domain: string, at: DelayAt = "start"): Promise<void> {
+        const f = this.take(domain, "delay", at);
         if (f) await new Promise((r) => setTimeout(r, f.delayMs));
     }
 }

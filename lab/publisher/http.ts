@@ -69,7 +69,7 @@ export function publisherHandler(publisher: LabKerberosPublisher, tokens: TokenV
                 // test hook: only from this machine, no token (the lab's own admin surface)
                 if (!isLoopback(req.remoteAddress)) throw new ProviderError("Forbidden", "fault injection is only available from loopback");
                 if (req.method === "POST") {
-                    publisher.faults.add({ domain: body.domain, point: body.point, times: body.times, delayMs: body.delayMs });
+                    publisher.faults.add({ domain: body.domain, point: body.point, times: body.times, delayMs: body.delayMs, at: body.at });
                     return ok({ faults: publisher.faults.list() });
                 }
                 if (req.method === "DELETE") {

@@ -161,7 +161,10 @@ export class LabKerberosPublisher {
                 allowed = all.slice(0, DEFAULT_ALLOWED_GROUPS.length);
                 denied = all.slice(DEFAULT_ALLOWED_GROUPS.length);
             }
-            const c = await ensureComputer(s, dns, st.computer, krbtgt.dn, allowed, denied, st.dcHostName ?? s.url);
+            // the DC's own name is only for the module's error message when a new computer's password fails;
+            // the read no longer fetches the rootDSE for it, so ask only when a computer is created
+            const dcName = st.computer ? s.url : (st.dcHostName ?? (await s.rootDse()).dnsHostName ?? s.url);
+            const c = await ensureComputer(s, dns, st.computer, krbtgt.dn, allowed, denied, dcName);
             let computerSid = st.computer?.sid;
             if (c.created) {
                 created.push(c.dn);
@@ -224,6 +227,7 @@ export class LabKerberosPublisher {
                 let createdObjects: string[] = [];
                 if (!st.complete) {
                     createdObjects = await this.converge(s, st);
+                    await this.faults.delay(domain, "afterAdObjects");
                     st = await readKerberosServer(s, domain);
                     if (!st.complete) {
                         throw new ProviderError("KerberosServerIncomplete", `Azure AD Kerberos Server objects of ${domain} are inconsistent: ${st.problems.join("; ")}`, { resource: s.url });
@@ -233,6 +237,7 @@ export class LabKerberosPublisher {
                 if (req.rotateServerKey) {
                     await setRandomPassword(s, st.krbtgt!.dn);
                     rotated = true;
+                    await this.faults.delay(domain, "afterRotation");
                     st = await readKerberosServer(s, domain);
                     this.faults.check(domain, "afterRotation");
                 }

@@ -3,11 +3,13 @@
 // One connection per operation keeps reads and the writes that follow them on the same DC (a
 // password set on one DC and a read-back on another is a known failure of Microsoft's module,
 // kerberos-server.md §4.2), and leaves no socket behind in the provider process.
+import { channel } from "node:diagnostics_channel";
 import {
     Change, Client, Control, Entry, Filter, InvalidCredentialsError, ResultCodeError, SearchOptions,
 } from "ldapts";
 import { ProviderError } from "../core/errors";
-import { dnEquals } from "./escape";
+import { secureContextFor } from "../core/tls-context";
+import { normalizeDn } from "./escape";
 
 /** API.md's DirectoryConnection with the password SecretRef already resolved (never stored). */
 export interface ResolvedDirectoryConnection {
@@ -29,6 +31,13 @@ export interface RoundTrips {
     deletes: number;
 }
 
+/**
+ * Every counted round trip is also published here as `{ kind, url }` (diagnostics_channel: no
+ * subscriber, no cost). The benchmark subscribes to it inside Pulumi's provider host, where no
+ * caller can pass `options.roundTrips`; tracing tools can do the same.
+ */
+export const ldapRoundTripChannel = channel("pulumi-entra-kerberos:ldap-round-trip");
+
 export function newRoundTrips(): RoundTrips {
     return { binds: 0, searches: 0, adds: 0, modifies: 0, deletes: 0 };
 }
@@ -45,6 +54,9 @@ export interface RootDse {
     dsServiceName?: string;
 }
 
+/** The three naming contexts most lookups need: from the rootDSE, or derived from the domain head. */
+export type NamingContexts = Pick<RootDse, "defaultNamingContext" | "configurationNamingContext" | "rootDomainNamingContext">;
+
 export type Attributes = Record<string, string | string[] | Buffer | Buffer[]>;
 
 export interface DirectorySession {
@@ -58,6 +70,11 @@ export interface DirectorySession {
     del(dn: string, controls?: Control | Control[]): Promise<void>;
     /** rootDSE, read once per session */
     rootDse(): Promise<RootDse>;
+    /**
+     * The naming contexts, once per session: from the rootDSE unless a caller already derived them
+     * (readKerberosServer does, from the domain head it reads anyway, saving the rootDSE round trip).
+     */
+    namingContexts(): Promise<NamingContexts>;
     /** per-session cache for lookups that cannot change within one operation (DSA names, domain SIDs) */
     memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }
@@ -73,7 +90,7 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** Result names of RFC 4511 §4.1.9 for the codes this package reacts to (serviceCode of errors). */
 const RESULT_NAMES: Record<number, string> = {
-    1: "operationsError", 2: "protocolError", 3: "timeLimitExceeded", 8: "strongerAuthRequired", 12: "unavailableCriticalExtension",
+    1: "operationsError", 2: "protocolError", 3: "timeLimitExceeded", 8: "strongerAuthRequired", 10: "referral", 12: "unavailableCriticalExtension",
     13: "confidentialityRequired", 16: "noSuchAttribute", 19: "constraintViolation", 20: "attributeOrValueExists",
     21: "invalidAttributeSyntax", 32: "noSuchObject", 34: "invalidDNSyntax", 49: "invalidCredentials",
     50: "insufficientAccessRights", 51: "busy", 52: "unavailable", 53: "unwillingToPerform", 64: "namingViolation",
@@ -171,10 +188,10 @@ function clientFor(conn: ResolvedDirectoryConnection, url: string): Client {
         timeout,
         connectTimeout: timeout,
         // ldapts switches to TLS whenever tlsOptions is set, so plain ldap:// must get none at all.
+        // With a CA, the TLS context (trust list + minimum version) is built once per process.
         tlsOptions: plain ? undefined : {
             rejectUnauthorized: true,
-            minVersion: "TLSv1.2",
-            ...(conn.caCertificate ? { ca: [conn.caCertificate] } : {}),
+            ...(conn.caCertificate ? { secureContext: secureContextFor([conn.caCertificate], "TLSv1.2") } : { minVersion: "TLSv1.2" as const }),
             ...(conn.tlsServerName ? { servername: conn.tlsServerName } : {}),
         },
     });
@@ -195,7 +212,11 @@ export async function withDirectory<T>(conn: ResolvedDirectoryConnection, fn: (s
     for (const url of conn.urls) {
         const client = clientFor(conn, url);
         const counters = newRoundTrips();
-        const bump = (k: keyof RoundTrips) => { counters[k]++; if (options.roundTrips) options.roundTrips[k]++; };
+        const bump = (k: keyof RoundTrips) => {
+            counters[k]++;
+            if (options.roundTrips) options.roundTrips[k]++;
+            if (ldapRoundTripChannel.hasSubscribers) ldapRoundTripChannel.publish({ kind: k, url });
+        };
         try {
             try {
                 await client.bind(conn.username, conn.password);
@@ -325,6 +346,10 @@ class Session implements DirectorySession {
         });
     }
 
+    namingContexts(): Promise<NamingContexts> {
+        return this.memo("namingContexts", () => this.rootDse());
+    }
+
     memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
         let p = this.cache.get(key) as Promise<T> | undefined;
         if (!p) {
@@ -345,6 +370,7 @@ function filterToString(f: Filter): string {
 export class DirEntry {
     readonly dn: string;
     private readonly byLower = new Map<string, Entry[string]>();
+    private normalized?: string;
 
     constructor(raw: Entry) {
         this.dn = raw.dn;
@@ -388,6 +414,8 @@ export class DirEntry {
     }
 
     isDn(dn: string): boolean {
-        return dnEquals(this.dn, dn);
+        // entries are compared with several DNs in a row: normalize this one once
+        this.normalized ??= normalizeDn(this.dn);
+        return this.normalized === normalizeDn(dn);
     }
 }

@@ -30,6 +30,7 @@ export function escapeDnValue(value: string): string {
 
 /** Inverse of escapeDnValue (also accepts `\XX` hex pairs forming UTF-8 sequences). */
 export function unescapeDnValue(value: string): string {
+    if (!value.includes("\\")) return value; // nothing escaped (most values): no byte round trip
     const chars = Array.from(value); // whole code points
     const bytes: number[] = [];
     const pushChar = (s: string) => bytes.push(...Buffer.from(s, "utf8"));
@@ -105,8 +106,22 @@ export function firstRdn(dn: string): { type: string; value: string } {
     return { type: rdn.slice(0, eq).trim(), value: unescapeDnValue(trimDnPart(rdn.slice(eq + 1))) };
 }
 
+// Normalized DNs by their text. A read compares the same few dozen DNs (groups, the Kerberos
+// objects) many times over, and normalizing is char-by-char work; the map is bounded.
+const normalized = new Map<string, string>();
+const MAX_NORMALIZED = 4096;
+
 /** A DN in canonical form for comparisons: types and values lower-cased, escapes normalized. */
 export function normalizeDn(dn: string): string {
+    const known = normalized.get(dn);
+    if (known !== undefined) return known;
+    const result = computeNormalizedDn(dn);
+    if (normalized.size >= MAX_NORMALIZED) normalized.clear(); // rare: start over rather than track age
+    normalized.set(dn, result);
+    return result;
+}
+
+function computeNormalizedDn(dn: string): string {
     return splitDn(dn).map((rdn) => {
         const eq = rdn.indexOf("=");
         if (eq <= 0) return rdn.toLowerCase();

@@ -27,8 +27,9 @@ export interface GroupInput {
 
 /** The domain's SID (objectSid of the domain head), once per session. */
 export function domainSid(session: DirectorySession): Promise<string> {
+    // readKerberosServer fills this memo from the domain head it reads anyway (no extra search)
     return session.memo("domainSid", async () => {
-        const { defaultNamingContext } = await session.rootDse();
+        const { defaultNamingContext } = await session.namingContexts();
         const [head] = await session.search(defaultNamingContext, { scope: "base", filter: "(objectClass=*)", attributes: ["objectSid"], explicitBufferAttributes: ["objectSid"] });
         const sid = head?.buffer("objectSid");
         if (!sid) throw new ProviderError("DirectoryNotAd", `domain head ${defaultNamingContext} on ${session.url} has no objectSid`, { resource: session.url });
@@ -44,9 +45,9 @@ export function domainSid(session: DirectorySession): Promise<string> {
  */
 export function forestRootSid(session: DirectorySession): Promise<string> {
     return session.memo("forestRootSid", async () => {
-        const rootDse = await session.rootDse();
-        if (dnEquals(rootDse.rootDomainNamingContext, rootDse.defaultNamingContext)) return domainSid(session);
-        return domainSidFromCrossRef(session, rootDse.rootDomainNamingContext);
+        const nc = await session.namingContexts();
+        if (dnEquals(nc.rootDomainNamingContext, nc.defaultNamingContext)) return domainSid(session);
+        return domainSidFromCrossRef(session, nc.rootDomainNamingContext);
     });
 }
 
@@ -55,7 +56,7 @@ export function forestRootSid(session: DirectorySession): Promise<string> {
  * the extended-DN control returns nCName as `<GUID=…>;<SID=…>;DC=…`.
  */
 export async function domainSidFromCrossRef(session: DirectorySession, domainNc: string): Promise<string> {
-    const { configurationNamingContext } = await session.rootDse();
+    const { configurationNamingContext } = await session.namingContexts();
     const refs = await session.search(`CN=Partitions,${configurationNamingContext}`, {
         scope: "one",
         filter: new AndFilter({ filters: [new EqualityFilter({ attribute: "objectClass", value: "crossRef" }), new EqualityFilter({ attribute: "nCName", value: domainNc })] }),
@@ -74,6 +75,30 @@ export function parseExtendedDnSid(extendedDn: string): string | undefined {
     if (/^S-1-/i.test(v)) return v.toUpperCase();
     if (/^[0-9a-fA-F]+$/.test(v) && v.length % 2 === 0) return sidToString(Buffer.from(v, "hex"));
     return undefined;
+}
+
+/** A group entry read with objectSid and sAMAccountName. */
+interface Candidate {
+    e: DirEntry;
+    sid: string;
+}
+
+const CANDIDATES = "groupCandidates";
+
+/**
+ * Offers group entries this session has already read (readKerberosServer reads the domain's
+ * critical system groups, the well-known ones among them, in its one search), so that resolving
+ * groups given by SID costs no further round trip. Entries must carry objectSid and sAMAccountName.
+ * Must come before the first resolveGroups of the session (a memo is set once).
+ */
+export function offerGroupCandidates(session: DirectorySession, entries: DirEntry[]): void {
+    void session.memo(CANDIDATES, async () => entries
+        .filter((e) => e.strings("objectClass").some((c) => c.toLowerCase() === "group") && e.has("objectSid"))
+        .map((e): Candidate => ({ e, sid: sidToString(e.buffer("objectSid")!) })));
+}
+
+function groupCandidates(session: DirectorySession): Promise<Candidate[]> {
+    return session.memo(CANDIDATES, async () => []);
 }
 
 type Kind = { kind: "sid"; sid: string } | { kind: "dn"; dn: string } | { kind: "name"; name: string };
@@ -120,14 +145,20 @@ export async function resolveGroups(session: DirectorySession, inputs: (string |
         if (!it.value || !it.value.trim()) throw new ProviderError("GroupNotFound", `group input ${it.input ?? ""} is empty`.replace("  ", " "), { input: it.input });
     }
     const kinds = await Promise.all(items.map((it) => classify(session, it.value)));
-    const { defaultNamingContext } = await session.rootDse();
-    const entries = await session.search(defaultNamingContext, {
+    // A group given by SID that this session already read (see offerGroupCandidates) needs no
+    // search: a SID names one object. Everything else is looked up in one search, as before.
+    const candidates = await groupCandidates(session);
+    const known = kinds.map((k) => (k.kind === "sid" ? candidates.find((c) => c.sid === k.sid) : undefined));
+    const toSearch = kinds.filter((_, i) => !known[i]);
+    const searched = toSearch.length === 0 ? [] : await session.search((await session.namingContexts()).defaultNamingContext, {
         scope: "sub",
-        filter: new AndFilter({ filters: [new EqualityFilter({ attribute: "objectClass", value: "group" }), new OrFilter({ filters: kinds.map(groupFilter) })] }),
+        filter: new AndFilter({ filters: [new EqualityFilter({ attribute: "objectClass", value: "group" }), new OrFilter({ filters: toSearch.map(groupFilter) })] }),
         attributes: ["objectSid", "sAMAccountName"],
         explicitBufferAttributes: ["objectSid"],
     });
-    const withSid = entries.map((e) => ({ e, sid: sidToString(e.buffer("objectSid") ?? Buffer.alloc(0)) }));
+    const withSid = [...searched.map((e) => ({ e, sid: sidToString(e.buffer("objectSid") ?? Buffer.alloc(0)) }))];
+    // the same group may be both a candidate and a search hit (e.g. given by name): count it once
+    for (const c of known) if (c && !withSid.some((w) => w.e.isDn(c.e.dn))) withSid.push(c);
     const ownDomainSid = await domainSid(session);
     return items.map((it, i) => {
         const k = kinds[i];

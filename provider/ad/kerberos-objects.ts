@@ -2,17 +2,27 @@
 // the service connection point, the AzureADKerberos "RODC" computer, the krbtgt_AzureAD account
 // and the key's replication stamp, and checks that they point at each other.
 //
-// Round trips for a complete, consistent object set: rootDSE, ONE subtree search that returns the
-// SCP, the computer and the krbtgt linked from the computer (an OR of exact matches, with
-// replPropertyMetaData), then the originating DC's name (nTDSDSA by invocationId, then its server
-// object's dNSHostName; both cached per session) = 4. Extra searches happen only when the objects
-// disagree or were moved, to report exactly what the SCP points at.
-import { AndFilter, EqualityFilter, OrFilter } from "ldapts";
+// Round trips for a complete, consistent object set: ONE subtree search of the domain NC (an OR of
+// exact matches) that returns the SCP, the computer, the krbtgt linked from the computer (with
+// replPropertyMetaData), the domain head (which stands in for the rootDSE: domain-head.ts), the
+// domain's DC computer objects and, when asked, its critical system groups (the well-known groups
+// the allow/deny lists are checked against, so that check needs no search of its own: groups.ts), and BESIDE it
+// the domain's DSAs for the key's originating DC (dc-names.ts). With the bind: 3 round trips, 2 of
+// them in parallel, and none at all for the DSAs when this process already knows them. Extra
+// searches happen only when the objects disagree or were moved, to report exactly what the SCP
+// points at, and when the domain head cannot vouch for the DC (then the rootDSE decides).
+import { AndFilter, EqualityFilter, ExtensibleFilter, OrFilter } from "ldapts";
 import { ProviderError } from "../core/errors";
-import { DirectorySession, DirEntry } from "./connection";
-import { dnEquals, escapeDnValue, parentDn } from "./escape";
-import { guidToBytes, passwordMetadata } from "./replmeta";
+import { DirectorySession, DirEntry, isLdapResult } from "./connection";
+import { dcHostNameByInvocationId, originatingDcName, prefetchDomainDsas } from "./dc-names";
+import { HEAD_ATTRS, namingContextsFromHead } from "./domain-head";
+import { dnEquals, escapeDnValue } from "./escape";
+import { offerGroupCandidates } from "./groups";
+import { passwordMetadata } from "./replmeta";
 import { sidToString } from "./sid";
+
+// the exact lookup moved to dc-names.ts with the per-process cache; re-exported for existing callers
+export { dcHostNameByInvocationId };
 
 /** cn of the SCP under CN=AzureAD,CN=System (fixed by Microsoft's module). */
 export const KERBEROS_SCP_CN = "900274c4-b7d2-43c8-90ee-00a9f650e335";
@@ -24,6 +34,10 @@ export const KRBTGT_CN = "krbtgt_AzureAD";
 export const RODC_UAC = 0x05001000;
 export const UAC_ACCOUNTDISABLE = 0x2;
 export const UAC_PARTIAL_SECRETS_ACCOUNT = 0x04000000;
+/** userAccountControl of a writable DC's computer object */
+export const UAC_SERVER_TRUST_ACCOUNT = 0x2000;
+/** LDAP_MATCHING_RULE_BIT_AND */
+const BIT_AND = "1.2.840.113556.1.4.803";
 
 export interface KerberosServerDns {
     domain: string;
@@ -126,7 +140,7 @@ export interface KerberosServerState {
     dns: KerberosServerDns;
     /** the DC that answered (URL) */
     dc: string;
-    /** the DNS name that DC reports for itself */
+    /** the DNS name that DC reports for itself; only when the read needed the rootDSE (see domain-head.ts) */
     dcHostName?: string;
     scp?: ScpState;
     computer?: ComputerState;
@@ -143,8 +157,10 @@ const SCP_ATTRS = ["keywords", "description"];
 const COMPUTER_ATTRS = ["sAMAccountName", "userAccountControl", "msDS-KrbTgtLink", "msDS-RevealOnDemandGroup", "msDS-NeverRevealGroup", "description"];
 const KRBTGT_ATTRS = ["msDS-SecondaryKrbTgtNumber", "msDS-KrbTgtLinkBl", "replPropertyMetaData"];
 const COMMON_ATTRS = ["objectClass", "objectSid", "sAMAccountName", "userAccountControl"];
+/** of the domain's DC computer objects: which server object (configuration NC) is which host */
+const DC_ATTRS = ["dNSHostName", "serverReferenceBL"];
 const BINARY_ATTRS = ["objectSid", "replPropertyMetaData"];
-const ALL_ATTRS = [...new Set([...COMMON_ATTRS, ...SCP_ATTRS, ...COMPUTER_ATTRS, ...KRBTGT_ATTRS])];
+const ALL_ATTRS = [...new Set([...COMMON_ATTRS, ...SCP_ATTRS, ...COMPUTER_ATTRS, ...KRBTGT_ATTRS, ...HEAD_ATTRS, ...DC_ATTRS])];
 
 function hasClass(e: DirEntry, cls: string): boolean {
     return e.strings("objectClass").some((c) => c.toLowerCase() === cls.toLowerCase());
@@ -199,55 +215,75 @@ async function findByDn(session: DirectorySession, dn: string): Promise<DirEntry
     }
 }
 
-/**
- * The DNS name of the DC whose invocationId originated a change: nTDSDSA with that invocationId
- * in the configuration NC → its parent server object → dNSHostName. The filter value is a Buffer:
- * ldapts re-encodes `\xx` escapes ≥ 0x80 in string filters as UTF-8 (samba-multi-dc.md §3e).
- * Cached per session.
- */
-export function dcHostNameByInvocationId(session: DirectorySession, invocationId: string): Promise<string | undefined> {
-    return session.memo(`dsa:${invocationId.toLowerCase()}`, async () => {
-        const { configurationNamingContext } = await session.rootDse();
-        const [dsa] = await session.search(`CN=Sites,${configurationNamingContext}`, {
-            scope: "sub",
-            filter: new AndFilter({ filters: [
-                new EqualityFilter({ attribute: "objectClass", value: "nTDSDSA" }),
-                new EqualityFilter({ attribute: "invocationId", value: guidToBytes(invocationId) }),
-            ] }),
-            attributes: ["1.1"],
-        });
-        if (!dsa) return undefined;
-        const [server] = await session.search(parentDn(dsa.dn), { scope: "base", filter: "(objectClass=*)", attributes: ["dNSHostName"] });
-        return server?.string("dNSHostName");
-    });
-}
-
-/** Reads and cross-checks the Kerberos server objects of one domain. Never writes. */
-export async function readKerberosServer(session: DirectorySession, domainDnsName: string): Promise<KerberosServerState> {
-    const domainDn = domainDnOf(domainDnsName);
-    const dns = kerberosServerDns(domainDn);
+/** Throws DirectoryWrongDomain unless this DC's rootDSE names the domain; returns the DC's own host name. */
+async function assertServesDomain(session: DirectorySession, domainDn: string, domainDnsName: string): Promise<string | undefined> {
     const rootDse = await session.rootDse();
     if (!dnEquals(rootDse.defaultNamingContext, domainDn)) {
         throw new ProviderError("DirectoryWrongDomain",
             `${session.url} is a DC of ${rootDse.defaultNamingContext}, not of ${domainDnsName} (${domainDn}): check directory.urls for domain ${domainDnsName}`,
             { input: "directory.urls", resource: session.url });
     }
+    return rootDse.dnsHostName;
+}
 
-    const entries = await session.search(domainDn, {
-        scope: "sub",
-        filter: new OrFilter({ filters: [
-            new EqualityFilter({ attribute: "distinguishedName", value: dns.scp }),
-            new EqualityFilter({ attribute: "distinguishedName", value: dns.computer }),
-            new EqualityFilter({ attribute: "msDS-KrbTgtLinkBl", value: dns.computer }),
+export interface ReadKerberosServerOptions {
+    /**
+     * Also read the domain's critical system groups in the same search (the well-known groups the
+     * allow/deny lists are checked against), so resolving them later in this session costs nothing.
+     */
+    withWellKnownGroups?: boolean;
+}
+
+/** The one search: the three objects, the domain head, the domain's DCs (and its critical system groups). */
+function snapshotFilter(domainDn: string, dns: KerberosServerDns, withGroups: boolean) {
+    return new OrFilter({ filters: [
+        new EqualityFilter({ attribute: "distinguishedName", value: dns.scp }),
+        new EqualityFilter({ attribute: "distinguishedName", value: dns.computer }),
+        new EqualityFilter({ attribute: "msDS-KrbTgtLinkBl", value: dns.computer }),
+        new EqualityFilter({ attribute: "distinguishedName", value: domainDn }),
+        new AndFilter({ filters: [
+            new EqualityFilter({ attribute: "objectClass", value: "computer" }),
+            new ExtensibleFilter({ matchType: "userAccountControl", rule: BIT_AND, value: String(UAC_SERVER_TRUST_ACCOUNT) }),
         ] }),
-        attributes: ALL_ATTRS,
-        explicitBufferAttributes: BINARY_ATTRS,
-    });
+        ...(withGroups ? [new AndFilter({ filters: [
+            new EqualityFilter({ attribute: "objectClass", value: "group" }),
+            new EqualityFilter({ attribute: "isCriticalSystemObject", value: "TRUE" }),
+        ] })] : []),
+    ] });
+}
+
+/** Reads and cross-checks the Kerberos server objects of one domain. Never writes. */
+export async function readKerberosServer(session: DirectorySession, domainDnsName: string, options: ReadKerberosServerOptions = {}): Promise<KerberosServerState> {
+    const domainDn = domainDnOf(domainDnsName);
+    const dns = kerberosServerDns(domainDn);
+    const prefetch = prefetchDomainDsas(session, domainDn); // beside the search below (dc-names.ts)
+    let entries: DirEntry[];
+    let dcHostName: string | undefined;
+    try {
+        entries = await session.search(domainDn, { scope: "sub", filter: snapshotFilter(domainDn, dns, options.withWellKnownGroups === true), attributes: ALL_ATTRS, explicitBufferAttributes: BINARY_ATTRS });
+    } catch (e) {
+        await prefetch.dsas;
+        // a DC of another domain does not hold this NC: say which domain it serves
+        if (isLdapResult(e, "noSuchObject") || isLdapResult(e, "referral")) await assertServesDomain(session, domainDn, domainDnsName);
+        throw e;
+    }
+    const head = entries.find((e) => e.isDn(domainDn));
+    const contexts = namingContextsFromHead(head, domainDn);
+    if (contexts) {
+        // memos are set once: a session that already read the rootDSE keeps its values
+        void session.memo("namingContexts", async () => contexts);
+        if (head?.has("objectSid")) void session.memo("domainSid", async () => sidOf(head));
+    } else {
+        dcHostName = await assertServesDomain(session, domainDn, domainDnsName);
+    }
+    if (options.withWellKnownGroups) offerGroupCandidates(session, entries);
+    const dcComputers = entries.filter((e) => hasClass(e, "computer") && !e.isDn(dns.computer) && ((e.number("userAccountControl") ?? 0) & UAC_SERVER_TRUST_ACCOUNT) !== 0);
 
     const problems: string[] = [];
     const scpEntry = entries.find((e) => e.isDn(dns.scp));
     let computerEntry = entries.find((e) => e.isDn(dns.computer));
-    let krbtgtEntry = entries.find((e) => !e.isDn(dns.scp) && !e.isDn(dns.computer) && hasClass(e, "user"));
+    // the account the computer links (DC computers and groups came along in the same search)
+    let krbtgtEntry = entries.find((e) => !e.isDn(dns.computer) && hasClass(e, "user") && e.strings("msDS-KrbTgtLinkBl").some((bl) => dnEquals(bl, dns.computer)));
 
     const scp = scpEntry ? toScp(scpEntry) : undefined;
     if (scpEntry && !scp?.keywords) problems.push(`the SCP ${dns.scp} has no JSON keywords {Id, UserAccountSid, ComputerAccountSid}`);
@@ -288,7 +324,10 @@ export async function readKerberosServer(session: DirectorySession, domainDnsNam
         if (!meta) problems.push(`replPropertyMetaData of ${state.dn} is not readable with this account`);
         else if (!pwd) problems.push(`${state.dn} has no password (no unicodePwd replication stamp)`);
         if (pwd) {
-            const from = await dcHostNameByInvocationId(session, pwd.originatingInvocationId);
+            const { configurationNamingContext } = await session.namingContexts();
+            const from = await originatingDcName(session, {
+                domainDn, configNc: configurationNamingContext, invocationId: pwd.originatingInvocationId, dcComputers, prefetch,
+            });
             if (!from) problems.push(`the DC that last set the key (invocationId ${pwd.originatingInvocationId}) is no longer in the configuration`);
             krbtgt.key = {
                 keyVersion: pwd.originatingUsn, keyUpdatedOn: pwd.changeTime, keyUpdatedFrom: from,
@@ -304,8 +343,9 @@ export async function readKerberosServer(session: DirectorySession, domainDnsNam
     const missing = parts.filter(([, v]) => !v).map(([k]) => k);
     const absent = missing.length === parts.length;
     if (!absent && missing.length) problems.unshift(`missing: ${missing.join(", ")}`);
+    await prefetch.dsas; // settled before the caller can close the connection under it (never rejects)
     return {
-        domainDnsName, dns, dc: session.url, dcHostName: rootDse.dnsHostName,
+        domainDnsName, dns, dc: session.url, dcHostName,
         scp, computer, krbtgt, absent, complete: missing.length === 0 && problems.length === 0, problems,
     };
 }

@@ -121,7 +121,7 @@ export async function assertNoPrivilegedAllowed(session: DirectorySession, desir
     const local = desired.allow.filter((g) => !g.dn.startsWith("<"));
     const privileged = desired.builtinDenied.filter((p) => !p.dn.startsWith("<"));
     if (local.length === 0 || privileged.length === 0) return;
-    const { defaultNamingContext } = await session.rootDse();
+    const { defaultNamingContext } = await session.namingContexts();
     const inChain = (p: ResolvedGroup) => new ExtensibleFilter({ matchType: "memberOf", rule: IN_CHAIN, value: p.dn });
     const bySid = (g: ResolvedGroup) => new EqualityFilter({ attribute: "objectSid", value: sidToBytes(g.sid) });
     const hits = await session.search(defaultNamingContext, {

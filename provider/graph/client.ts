@@ -8,9 +8,11 @@ import { AuthenticationHandler, Client, TelemetryHandler, type ClientOptions, ty
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
 import { Agent } from "undici";
 import { createCredential } from "./credential";
+import { RenewableCredential, sharedCredentials } from "./credential-cache";
 import { resolveEndpoints, type ResolvedEndpoints } from "./endpoints";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry";
-import { trustList } from "./tls";
+import { strictConnect, trustList } from "./tls";
+import { RenewRejectedToken } from "./renew-token";
 import { FetchHandler } from "./transport";
 import type { GraphConnection, SecretResolver } from "./types";
 
@@ -21,6 +23,11 @@ export interface GraphClientOptions {
     retry?: Partial<RetryPolicy>;
     /** use this credential instead of building one from conn.credential */
     credential?: TokenCredential;
+    /**
+     * false: build a credential for this client alone instead of taking the process's shared one
+     * (credential-cache.ts), e.g. a test that must see its own token request
+     */
+    shareCredential?: boolean;
 }
 
 export interface GraphClient {
@@ -38,12 +45,20 @@ export interface GraphClient {
 export function createGraphClient(conn: GraphConnection, resolveSecret: SecretResolver, opts: GraphClientOptions = {}): GraphClient {
     const endpoints = resolveEndpoints(conn);
     const ca = trustList(conn.caCertificate);
-    const dispatcher = ca ? new Agent({ connect: { ca } }) : undefined;
-    const credential = opts.credential ?? createCredential(conn, { endpoints, ca, resolveSecret, env: opts.env ?? process.env, dispatcher });
+    // one pool per client (closed with it); the TLS context with the trust list is shared (core/tls-context.ts)
+    // always an Agent of our own, so verification cannot be switched off from the environment (tls.ts)
+    const dispatcher = new Agent({ connect: strictConnect(ca) });
+    const credentialContext = { endpoints, ca, resolveSecret, env: opts.env ?? process.env, dispatcher };
+    const credential = opts.credential
+        ?? (opts.shareCredential === false ? createCredential(conn, credentialContext) : sharedCredentials.credential(conn, credentialContext));
     const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [endpoints.scope] });
     const options: ClientOptions = {
         // the SDK chains the array in order; no RetryHandler (retry.ts is the one policy)
-        middleware: [new AuthenticationHandler(authProvider), new TelemetryHandler(), new FetchHandler()],
+        // a shared credential may hold a token the authority stopped accepting: renew it and retry once (renew-token.ts)
+        middleware: [
+            ...(credential instanceof RenewableCredential ? [new RenewRejectedToken(credential)] : []),
+            new AuthenticationHandler(authProvider), new TelemetryHandler(), new FetchHandler(),
+        ],
         baseUrl: endpoints.graphEndpoint,
         customHosts: new Set([endpoints.graphHostname]), // hostname only: the SDK's matcher drops the port
         ...(dispatcher ? { fetchOptions: { dispatcher } as FetchOptions } : {}), // `dispatcher` is not in the FetchOptions type

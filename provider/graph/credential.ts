@@ -15,7 +15,11 @@ import type { GraphConnection, SecretResolver } from "./types";
 export interface AuthorityOptions {
     authorityHost: string;
     disableInstanceDiscovery?: true;
-    tlsOptions?: { ca: string[] };
+    /**
+     * Spread by @azure/identity's HTTP client into its https.Agent: `rejectUnauthorized` is set
+     * explicitly, since Node's default follows NODE_TLS_REJECT_UNAUTHORIZED (see tls.ts).
+     */
+    tlsOptions: { ca?: string[]; rejectUnauthorized: true };
 }
 
 /** The options shared by the credentials that talk to an Entra authority. */
@@ -23,7 +27,7 @@ export function authorityOptions(ep: ResolvedEndpoints, ca: string[] | undefined
     return {
         authorityHost: ep.authorityHost,
         ...(ep.disableInstanceDiscovery ? { disableInstanceDiscovery: true as const } : {}),
-        ...(ca ? { tlsOptions: { ca } } : {}),
+        tlsOptions: { rejectUnauthorized: true, ...(ca ? { ca } : {}) },
     };
 }
 

@@ -102,6 +102,16 @@ const AADSTS_HINTS: Record<string, string> = {
     "1002012": "the scope must be <resource>/.default for app-only tokens",
 };
 
+/** Entra's transient token failures: server_error (50000) and temporarily_unavailable (90033). */
+const TRANSIENT_AADSTS = new Set(["50000", "90033"]);
+/**
+ * A token endpoint failing for a transient reason is reported as retryable (the next `pulumi up`
+ * may succeed) but not retried within the operation: @azure/identity has already retried it, and
+ * MSAL then answers every token request of that app from its throttling cache (60 s without a
+ * Retry-After), so another attempt now could only fail the same way.
+ */
+const NOT_RETRIED_TOKEN: AttemptFailure = { kind: "fatal" };
+
 export interface MappedException {
     error: ProviderError;
     failure: AttemptFailure;
@@ -110,7 +120,7 @@ export interface MappedException {
 }
 
 /** An exception thrown by the SDK before a response existed: credential failures and network errors. */
-export function errorFromException(l: RequestLabel, e: unknown, endpoints: { graphEndpoint: string }, attempts = 1): MappedException {
+export function errorFromException(l: RequestLabel, e: unknown, endpoints: { graphEndpoint: string; authorityHost?: string }, attempts = 1): MappedException {
     if (e instanceof ProviderError) return { error: e, failure: { kind: "fatal" }, diagnoseAuthority: false };
     const name = String((e as any)?.code ?? (e as any)?.name ?? "");
     const message = String((e as any)?.message ?? e);
@@ -133,12 +143,30 @@ export function errorFromException(l: RequestLabel, e: unknown, endpoints: { gra
     }
 
     const aadsts = /AADSTS(\d+):\s*(.*?)(?=\s+Trace ID:|\s+-\s+Correlation ID:|\s+-\s+Trace ID:|\r?\n|$)/s.exec(message);
+    if (aadsts && TRANSIENT_AADSTS.has(aadsts[1])) {
+        // Entra's own "try again" (server_error, temporarily_unavailable). Not retried here: see NOT_RETRIED_TOKEN
+        return {
+            error: new ProviderError("GRAPH_AUTH", `${prefix(l)}: could not get a token: AADSTS${aadsts[1]}: ${aadsts[2].trim()} (Entra's token endpoint failed; this is transient, run again)`,
+                { resource: resourceLabel(l), serviceCode: `AADSTS${aadsts[1]}`, retryable: true }),
+            failure: NOT_RETRIED_TOKEN, diagnoseAuthority: false,
+        };
+    }
     if (aadsts) {
         const hint = AADSTS_HINTS[aadsts[1]];
         return {
             error: new ProviderError("GRAPH_AUTH", `${prefix(l)}: could not get a token: AADSTS${aadsts[1]}: ${aadsts[2].trim()}${hint ? ` (${hint})` : ""}`,
                 { resource: resourceLabel(l), serviceCode: `AADSTS${aadsts[1]}`, input: "graph.credential" }),
             failure: { kind: "fatal" }, diagnoseAuthority: false,
+        };
+    }
+    if (/Credential|Authentication/i.test(name) && /\[object Object\]|Error\(s\): Not Available/.test(message)) {
+        // MSAL's text when the token endpoint answered an HTTP error without an Entra error body
+        // (an outage page, a proxy): nothing useful to quote, and nothing was sent to Graph
+        return {
+            error: new ProviderError("GRAPH_AUTH",
+                `${prefix(l)}: could not get a token: the token endpoint of ${endpoints.authorityHost ?? "the authority"} answered with an error that is not Entra's (an outage or a proxy in the way?); run again, and check graph.authorityHost if it persists`,
+                { resource: resourceLabel(l), serviceCode: name, input: "graph.authorityHost", retryable: true }),
+            failure: NOT_RETRIED_TOKEN, diagnoseAuthority: false,
         };
     }
     if (/Credential|Authentication|Access token is undefined/i.test(name) || /endpoints_resolution_error|CredentialUnavailable/.test(message)) {

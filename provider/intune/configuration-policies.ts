@@ -53,14 +53,25 @@ export async function readPolicy(gc: GraphClient, id: string, description: strin
         throw e;
     }
     const settings = await allSettings(gc, id, p, description);
-    // Assignments come from /assignments, not the expansion: Graph has been seen to leave an expanded
-    // `assignments` empty, and an empty list here would read as "someone removed every assignment".
-    const assignments = await graphListAll<any>(gc, { version: "beta", path: `${BASE}/${id}/assignments`, description: `${description}: read assignments of policy ${id}` });
+    const assignments = await completeAssignments(p, () =>
+        graphListAll<any>(gc, { version: "beta", path: `${BASE}/${id}/assignments`, description: `${description}: read assignments of policy ${id}` }));
     return {
         id: String(p.id), name: p.name, description: p.description ?? "", roleScopeTagIds: p.roleScopeTagIds ?? ["0"],
         settingCount: typeof p.settingCount === "number" ? p.settingCount : settings.length,
         lastModifiedDateTime: p.lastModifiedDateTime, settings, assignments,
     };
+}
+
+/**
+ * The assignments of an entity read with $expand=assignments. Graph has been seen to leave an
+ * expanded `assignments` EMPTY, and an empty list would read as "someone removed every assignment",
+ * so only a non-empty, unpaged expansion is taken as it is (one request per read, the common case
+ * for a profile that is assigned); otherwise the /assignments collection is read, as before.
+ */
+export async function completeAssignments(entity: any, readCollection: () => Promise<any[]>): Promise<any[]> {
+    const expanded = entity?.assignments;
+    if (Array.isArray(expanded) && expanded.length > 0 && !entity["assignments@odata.nextLink"]) return expanded;
+    return readCollection();
 }
 
 /**

@@ -1,8 +1,9 @@
 // Windows custom configuration profiles (custom OMA-URI) over Graph beta deviceConfigurations
-// (graph-apis.md §2.3): POST, GET, PATCH with the complete omaSettings (a collection is replaced,
+// (graph-apis.md §2.3): POST, GET (with $expand=assignments), PATCH with the complete omaSettings (a collection is replaced,
 // not merged; the derived @odata.type is required), /assign, /assignments, DELETE.
 // String OMA values come back masked (isEncrypted, secretReferenceValueId), never in plain text.
 import { graphListAll, graphRequest, graphRequestRaw, type GraphClient } from "../graph";
+import { completeAssignments } from "./configuration-policies";
 
 const BASE = "/deviceManagement/deviceConfigurations";
 export const CUSTOM_CONFIGURATION = "#microsoft.graph.windows10CustomConfiguration";
@@ -50,15 +51,29 @@ export async function createProfile(gc: GraphClient, body: CustomProfileBody, de
     return String(created.id);
 }
 
+// Graph endpoints that refused $expand=assignments on a profile (an older emulator, or a service that
+// does not offer it): this process reads their assignments from /assignments instead, as before.
+const expandRefused = new Set<string>();
+const refusesExpand = (e: unknown) => (e as { httpStatus?: number })?.httpStatus === 400 && /\$expand/i.test(String((e as Error)?.message));
+
 export async function readProfile(gc: GraphClient, id: string, description: string): Promise<ObservedProfile | undefined> {
+    const expand = !expandRefused.has(gc.endpoints.graphEndpoint);
     let p: any;
     try {
-        p = await graphRequest(gc, { method: "GET", version: "beta", path: `${BASE}/${id}`, description: `${description}: read profile ${id}` });
+        p = await graphRequest(gc, {
+            method: "GET", version: "beta", path: `${BASE}/${id}`, query: expand ? { $expand: "assignments" } : undefined, description: `${description}: read profile ${id}`,
+        });
     } catch (e) {
         if (isNotFound(e)) return undefined;
+        if (expand && refusesExpand(e)) {
+            expandRefused.add(gc.endpoints.graphEndpoint);
+            return readProfile(gc, id, description);
+        }
         throw e;
     }
-    const assignments = await graphListAll<any>(gc, { version: "beta", path: `${BASE}/${id}/assignments`, description: `${description}: read assignments of profile ${id}` });
+    // one request when the expansion can be trusted (see completeAssignments)
+    const assignments = await completeAssignments(p, () =>
+        graphListAll<any>(gc, { version: "beta", path: `${BASE}/${id}/assignments`, description: `${description}: read assignments of profile ${id}` }));
     return {
         id: String(p.id), odataType: String(p["@odata.type"] ?? ""), displayName: p.displayName, description: p.description ?? "",
         lastModifiedDateTime: p.lastModifiedDateTime,

@@ -8,7 +8,7 @@ import type { AuditObservation } from "./drift";
 import { normalizeDomain } from "./model";
 
 interface ModifiedProperty { displayName?: string; oldValue?: string | null; newValue?: string | null }
-interface AuditEvent {
+export interface AuditEvent {
     activityDisplayName?: string;
     activityDateTime?: string;
     operationType?: string;
@@ -86,6 +86,10 @@ export function auditObservation(events: AuditEvent[], domain: string, branchId:
     return undefined;
 }
 
+/** The query every read of the log starts with (audit-log.ts shares its pages across domains). */
+export const AUDIT_QUERY = { path: "/auditLogs/directoryAudits", query: { $filter: "category eq 'KerberosDomain'", $top: 100 } } as const;
+export const AUDIT_MAX_PAGES = 10;
+
 export interface AuditQueryOptions {
     /** per request */
     timeoutMs?: number;
@@ -100,14 +104,13 @@ export interface AuditQueryOptions {
 export async function readAuditObservation(gc: GraphClient, domain: string, branchId: number, opts: AuditQueryOptions = {}): Promise<AuditObservation | null> {
     const description = `read the Entra audit log (KerberosDomain) for ${domain}`;
     let page = await graphRequestRaw<{ value?: AuditEvent[]; "@odata.nextLink"?: string }>(gc, {
-        method: "GET", version: "v1.0", path: "/auditLogs/directoryAudits",
-        query: { $filter: "category eq 'KerberosDomain'", $top: 100 }, timeoutMs: opts.timeoutMs, description,
+        method: "GET", version: "v1.0", path: AUDIT_QUERY.path, query: { ...AUDIT_QUERY.query }, timeoutMs: opts.timeoutMs, description,
     });
     for (let n = 1; ; n++) {
         const found = auditObservation(page.body?.value ?? [], domain, branchId);
         if (found !== undefined) return found;
         const next = page.body?.["@odata.nextLink"];
-        if (!next || n >= (opts.maxPages ?? 10)) return null;
+        if (!next || n >= (opts.maxPages ?? AUDIT_MAX_PAGES)) return null;
         page = await graphRequestUrl(gc, next, { timeoutMs: opts.timeoutMs, description });
     }
 }

@@ -12,7 +12,8 @@ import { createPublisher, type PublisherHandle } from "../publisher/factory";
 import { resolveDirectory, secretResolver, type OperationContext } from "./context";
 import { driftReasons } from "./drift";
 import { normalizeDomain, type AzureADKerberosServerInputs, type AzureADKerberosServerOutputs } from "./model";
-import { observe, type Observed } from "./observe";
+import { sharedAuditLog } from "./audit-log";
+import { auditSource, observe, type Observed } from "./observe";
 import { toOutputs } from "./outputs";
 import { planChanges, publishes, type PlannedChange } from "./plan";
 import { decideRotation } from "./rotation";
@@ -80,7 +81,13 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
     let lastRotatedOn = prior.lastRotatedOn ?? null;
 
     if (publishes(plan)) {
-        await publish(domain, c.publisher, rotation.rotate, rotation.force);
+        try {
+            await publish(domain, c.publisher, rotation.rotate, rotation.force);
+        } finally {
+            // the publish wrote (or may have written) an audit event: shared pages are out of date
+            const audit = auditSource(inputs, ctx);
+            if (audit) sharedAuditLog.invalidate(audit);
+        }
         if (rotation.rotate) lastRotatedOn = ctx.now().toISOString();
     }
     if (plan.some((p) => p.kind === "allowList" || p.kind === "denyList")) {
@@ -134,7 +141,12 @@ async function applyPrp(domain: string, dir: ResolvedDirectoryConnection, desire
 export async function removeServer(inputs: AzureADKerberosServerInputs, ctx: OperationContext): Promise<void> {
     const domain = normalizeDomain(inputs.domain);
     const c = connect(inputs, ctx);
-    await c.publisher.port.remove({ domain, domainCredential: c.publisher.domainCredential });
+    try {
+        await c.publisher.port.remove({ domain, domainCredential: c.publisher.domainCredential });
+    } finally {
+        const audit = auditSource(inputs, ctx); // a Delete event: shared pages are out of date
+        if (audit) sharedAuditLog.invalidate(audit);
+    }
     const dns = kerberosServerDns(domainDnOf(domain));
     const left = await withDirectory(c.dir, async (s) => {
         const st = await readKerberosServer(s, domain);

@@ -3,7 +3,7 @@
 // secrets are never echoed: a password given as a value is reported as "a value", not repeated.
 import { obviousPrivilegedGroup, privilegedGroupName } from "../ad/privileged-groups";
 import { isSidString } from "../ad/sid";
-import { looksLikeDn } from "../ad/escape";
+import { looksLikeDn, splitDn } from "../ad/escape";
 import { isSecretRef } from "../core/secrets";
 import { resolveEndpoints } from "../graph/endpoints";
 import { DRIFT_INPUT, INPUT_KEYS } from "./model";
@@ -19,6 +19,19 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const DNS_NAME = /^(?=.{1,253}\.?$)(?!-)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_AGE_DAYS_LIMIT = 3650;
+/**
+ * Entries per group list. One LDAP search resolves a whole list (an OR of exact matches), and the
+ * PRP is evaluated with nesting: a longer list belongs in a group nested in one entry.
+ */
+export const MAX_GROUPS_PER_LIST = 256;
+/**
+ * What a group's name (its sAMAccountName) can never contain, by AD's naming rules. In an input
+ * these are a typo or an attempt to smuggle LDAP filter or DN syntax into a lookup, so they are
+ * refused here, before anything is sent (the lookups escape them anyway; this names the input).
+ */
+const NOT_IN_NAMES = /["/\\[\]:;|=,+*?<>]/;
+/** An RDN: attribute type (name or OID) = a value that does not end in a lone escape. */
+const RDN = /^([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)+)\s*=\s*(\S.*)$/s;
 const GRAPH_CREDENTIALS = ["default", "azureCli", "managedIdentity", "workloadIdentity", "githubOidc", "clientSecret", "clientCertificate"];
 
 class Failures {
@@ -158,9 +171,23 @@ function checkGraph(f: Failures, g: unknown): void {
     checkPem(f, "graph.caCertificate", g.caCertificate);
 }
 
+/** Why a DN-shaped group input is not a usable DN of a domain, or undefined when it is. */
+function dnProblem(dn: string): string | undefined {
+    if (/\\$/.test(dn.replace(/\\\\/g, ""))) return "ends in an unfinished escape (\\)";
+    const rdns = splitDn(dn.trim());
+    const bad = rdns.find((r) => !RDN.test(r));
+    if (bad !== undefined) return `has a malformed part ${JSON.stringify(bad)} (each part is type=value, commas in values escaped as \\,)`;
+    if (!rdns.some((r) => /^DC\s*=/i.test(r))) return "names no domain (DC=...): give the group's full DN";
+    return undefined;
+}
+
 function checkGroupList(f: Failures, name: "allowedGroups" | "deniedGroups", v: unknown, allowPrivileged: boolean): void {
     if (v === undefined || isUnknown(v)) return;
     if (!Array.isArray(v)) { f.add(name, `${name} must be a list of group names, DNs or SIDs`); return; }
+    if (v.length > MAX_GROUPS_PER_LIST) {
+        f.add(name, `${name} has ${v.length} entries; at most ${MAX_GROUPS_PER_LIST}: put the groups in one group and list that (the lists are evaluated with nesting)`);
+        return;
+    }
     v.forEach((g: unknown, i: number) => {
         const path = `${name}[${i}]`;
         if (isUnknown(g)) return;
@@ -168,13 +195,20 @@ function checkGroupList(f: Failures, name: "allowedGroups" | "deniedGroups", v: 
         if (/[\u0000-\u001f]/.test(g)) { f.add(path, `${path} contains control characters`); return; }
         if (g.trim().toUpperCase().startsWith("S-") && !isSidString(g.trim())) { f.add(path, `${path} ${JSON.stringify(g)} looks like a SID but is not one (S-1-5-21-…-RID)`); return; }
         if (!looksLikeDn(g) && !isSidString(g.trim()) && g.trim().length > 256) { f.add(path, `${path} is too long for a group name`); return; }
+        const dn = looksLikeDn(g) ? dnProblem(g) : undefined;
+        if (dn) { f.add(path, `${path} ${JSON.stringify(g)} looks like a DN but ${dn}`); return; }
         if (name === "allowedGroups" && !allowPrivileged) {
             const wk = obviousPrivilegedGroup(g);
             if (wk) {
                 f.add(path, `${path} ${JSON.stringify(g)} is ${privilegedGroupName(wk)}, a privileged group: allowing it would let Entra ID issue ` +
                     "Kerberos tickets for domain administrators, so anyone who controls the tenant could take over the domain. " +
                     "Remove it (it stays on the deny list), or set allowPrivilegedGroups: true to accept that risk");
+                return;
             }
+        }
+        if (!looksLikeDn(g) && !isSidString(g.trim()) && NOT_IN_NAMES.test(g)) {
+            f.add(path, `${path} ${JSON.stringify(g)} is not a group name: a group's name (sAMAccountName) cannot contain " / \\ [ ] : ; | = , + * ? < >. ` +
+                "Give the group's name as it is in Active Directory, or its DN or SID");
         }
     });
 }

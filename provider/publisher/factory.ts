@@ -3,7 +3,7 @@
 // a port plus the -DomainCredential to pass, and never knows which adapter it holds.
 import { ProviderError } from "../core/errors";
 import type { ResolvedDirectoryConnection } from "../ad/connection";
-import { createCredential } from "../graph/credential";
+import { sharedCredentials } from "../graph/credential-cache";
 import { resolveEndpoints } from "../graph/endpoints";
 import { trustList } from "../graph/tls";
 import type { GraphConnection, SecretResolver } from "../graph/types";
@@ -37,7 +37,7 @@ export function createPublisher(input: KerberosPublisher, ctx: PublisherContext)
     switch (input?.type) {
         case "lab":
             return {
-                port: createLabPublisher({ endpoint: input.endpoint, caCertificate: input.caCertificate, timeoutMs: ctx.timeoutMs, getToken: labToken(ctx) }),
+                port: createLabPublisher({ endpoint: input.endpoint, caCertificate: input.caCertificate, timeoutMs: ctx.timeoutMs, ...labToken(ctx) }),
                 domainCredential: fromDirectory,
                 description: `lab publisher ${input.endpoint}`,
             };
@@ -66,16 +66,20 @@ export function createPublisher(input: KerberosPublisher, ctx: PublisherContext)
 }
 
 /** Bearer tokens for the lab publisher from the resource's graph credential (the lab's cloud credential). */
-function labToken(ctx: PublisherContext): () => Promise<string> {
+function labToken(ctx: PublisherContext): { getToken: () => Promise<string>; renewToken: () => void } {
     const graph = ctx.graph;
     if (!graph) {
         throw new ProviderError("PublisherConfigInvalid", 'graph is required with publisher.type "lab": the lab publisher authenticates with graph.credential', { input: "graph" });
     }
     const endpoints = resolveEndpoints(graph);
-    const credential = createCredential(graph, { endpoints, ca: trustList(graph.caCertificate), resolveSecret: ctx.resolveSecret, env: ctx.env ?? process.env });
-    return async () => {
-        const t = await credential.getToken(endpoints.scope);
-        if (!t?.token) throw new ProviderError("PublisherAuthFailed", "graph.credential returned no token for the lab publisher", { input: "graph.credential" });
-        return t.token;
+    // the process's credential for this identity: the same token as the Graph calls of every resource (credential-cache.ts)
+    const credential = sharedCredentials.credential(graph, { endpoints, ca: trustList(graph.caCertificate), resolveSecret: ctx.resolveSecret, env: ctx.env ?? process.env });
+    return {
+        getToken: async () => {
+            const t = await credential.getToken(endpoints.scope);
+            if (!t?.token) throw new ProviderError("PublisherAuthFailed", "graph.credential returned no token for the lab publisher", { input: "graph.credential" });
+            return t.token;
+        },
+        renewToken: () => credential.renew(),
     };
 }

@@ -3,8 +3,14 @@
 // publisher needs the tenant's credential: a bearer token from the resource's graph credential.
 // TLS is verified (against publisher.caCertificate when given), every call has a timeout, and every
 // failure is a ProviderError that never carries the domain password or the token.
+// Connections are kept alive and shared per endpoint by the whole process (no credential lives in
+// a connection: the token travels per request), so an operation's get/set/get and every resource
+// of a run reuse them instead of a TLS handshake per call. Idle ones close by themselves after a few
+// seconds and never keep the process alive.
 import { Agent, fetch } from "undici";
 import { ProviderError, redactSecrets } from "../core/errors";
+import { fingerprint, SharedCache } from "../core/shared-cache";
+import { secureContextFor } from "../core/tls-context";
 import { networkCode } from "../graph/transport";
 import type { KerberosPublisherPort, KerberosServerTable, PublisherRequest, SetServerRequest } from "./port";
 
@@ -15,11 +21,25 @@ export interface LabPublisherOptions {
     caCertificate?: string;
     /** a bearer token for the lab tenant (the cloud credential) */
     getToken: () => Promise<string>;
+    /**
+     * The publisher refused the token (401, nothing was done): make getToken fetch a fresh one. The
+     * call is then sent once more. For a token cached by the process's shared credential.
+     */
+    renewToken?: () => void;
     /** per request; default 120 s (a set creates three AD objects and may rotate) */
     timeoutMs?: number;
 }
 
 export const DEFAULT_LAB_TIMEOUT_MS = 120_000;
+
+const pools = new SharedCache<Agent>({ ttlMs: 30 * 60_000, maxEntries: 16 });
+
+/** The process's connection pool to a publisher origin, trusting `caCertificate` (or the public roots). */
+function poolFor(base: string, caCertificate: string | undefined): Agent {
+    return pools.get(`${new URL(base).origin}|${fingerprint(caCertificate)}`, () => new Agent({
+        connect: { rejectUnauthorized: true, ...(caCertificate ? { secureContext: secureContextFor([caCertificate]) } : {}) },
+    }));
+}
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_OSSL)/;
 const TABLE_KEYS: (keyof KerberosServerTable)[] = [
@@ -47,8 +67,9 @@ function asTable(v: unknown, what: string): KerberosServerTable {
 export function createLabPublisher(opts: LabPublisherOptions): KerberosPublisherPort {
     const base = baseUrl(opts.endpoint);
     const timeoutMs = opts.timeoutMs ?? DEFAULT_LAB_TIMEOUT_MS;
+    const dispatcher = () => poolFor(base, opts.caCertificate);
 
-    async function post(op: "set" | "get" | "remove", req: SetServerRequest): Promise<unknown> {
+    async function post(op: "set" | "get" | "remove", req: SetServerRequest, renewed = false): Promise<unknown> {
         const what = `lab publisher ${op} ${req.domain} (${base}/${op})`;
         const secrets = [req.domainCredential?.password];
         const scrub = (t: string) => redactSecrets(secrets.reduce((acc, s) => (s ? acc.split(s).join("***") : acc), t));
@@ -65,21 +86,21 @@ export function createLabPublisher(opts: LabPublisherOptions): KerberosPublisher
             : { domain: req.domain, domainCredential: req.domainCredential };
         let res: Awaited<ReturnType<typeof fetch>>;
         let text: string;
-        // One connection per call, closed after it: no pooled socket outlives the operation.
-        const dispatcher = new Agent({ connect: { rejectUnauthorized: true, ...(opts.caCertificate ? { ca: [opts.caCertificate] } : {}) } });
         try {
             res = await fetch(`${base}/${op}`, {
                 method: "POST",
                 headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
                 body: JSON.stringify(body),
-                dispatcher,
+                dispatcher: dispatcher(),
                 signal: AbortSignal.timeout(timeoutMs),
             });
             text = await res.text();
         } catch (e) {
             throw transportError(what, e, timeoutMs, scrub);
-        } finally {
-            await dispatcher.close().catch(() => undefined);
+        }
+        if (res.status === 401 && opts.renewToken && !renewed) {
+            opts.renewToken(); // refused before anything was done: safe to send again, with a fresh token
+            return post(op, req, true);
         }
         let parsed: any;
         try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }

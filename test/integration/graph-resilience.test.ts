@@ -92,6 +92,22 @@ describe("retry policy against injected faults", () => {
         expect(Date.now() - started).toBeLessThan(2000);
     });
 
+    test("an `after` reset: the POST is applied, its answer lost, and it is not repeated", async () => {
+        const name = `after-reset-${process.pid}`;
+        lab.emu.faults.add({ method: "POST", path: "/beta/deviceManagement/configurationPolicies", reset: true, after: true, times: 1 });
+        const e = await failure(graphRequest(gc, { method: "POST", version: "beta", path: "/deviceManagement/configurationPolicies", body: { name, platforms: "windows10", technologies: "mdm" } }));
+        expect(e.code).toBe("GRAPH_NETWORK");
+        expect(lab.emu.state.dump().configurationPolicies.filter((p: any) => p.name === name)).toHaveLength(1); // made once
+    });
+
+    test("a failing token endpoint answers in Entra's words: a clear, retryable error, not MSAL's [object Object]", async () => {
+        const fresh = lab.client(undefined, { shareCredential: false }); // its own MSAL app: no token cached, nothing throttled
+        lab.emu.faults.add({ method: "POST", path: `/${lab.emu.tenantId}/oauth2/v2.0/token`, status: 503 });
+        const e = await failure(graphRequest(fresh, GROUPS));
+        expect([e.code, e.serviceCode, e.retryable]).toEqual(["GRAPH_AUTH", "AADSTS90033", true]);
+        expect(e.message).toBe("Graph GET v1.0/groups: could not get a token: AADSTS90033: A transient error has occurred. Please try again. (Entra's token endpoint failed; this is transient, run again)");
+    }, 60_000);
+
     test("latency under the timeout is fine", async () => {
         lab.emu.faults.add({ path: "/v1.0/groups", latencyMs: 100, times: 1 });
         await graphRequest(gc, GROUPS);

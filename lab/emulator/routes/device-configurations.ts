@@ -4,7 +4,7 @@
 // `secretReferenceValueId`, so drift cannot be detected by comparing values. The plain-text function
 // refuses app-only tokens (the doc's Low-confidence report), which keeps the provider on the
 // documented hash-in-description design.
-import { badRequest, EmuError } from "../errors";
+import { badRequest, EmuError, unsupported } from "../errors";
 import { newGuid, nowIso } from "../ids";
 import { json, noContent } from "../http";
 import type { QueryOptionsSpec } from "../odata";
@@ -86,7 +86,15 @@ export const deviceConfigurationRoutes: GraphRoute[] = [
             return entityResponse(ctx, "beta", CTX, render(d), 201);
         } }),
     intune({ method: "GET", path: `${BASE}/{id}`, permissions: INTUNE_READ,
-        handler: (ctx) => entityResponse(ctx, "beta", CTX, render(mustGet(ctx, "deviceConfigurations", ctx.params.id)), 200, SPEC) }),
+        handler: (ctx) => {
+            const d = mustGet(ctx, "deviceConfigurations", ctx.params.id);
+            // $expand=assignments inlines the assignment set, as Graph does (the only navigation this entity expands here)
+            const expand = (ctx.req.query.get("$expand") ?? "").split(",").map((x) => x.trim().toLowerCase()).filter(Boolean);
+            for (const e of expand) if (e !== "assignments") throw unsupported(`Could not find a property named '${e}' to expand on 'deviceConfiguration'.`);
+            const body = render(d);
+            if (expand.length) body.assignments = clone(d.assignments);
+            return entityResponse(ctx, "beta", expand.length ? `${CTX}(assignments())` : CTX, body, 200, { ...SPEC, expand: ["assignments"] });
+        } }),
     intune({ method: "PATCH", path: `${BASE}/{id}`, permissions: INTUNE_WRITE,
         handler: (ctx) => {
             const d = mustGet(ctx, "deviceConfigurations", ctx.params.id);

@@ -17,6 +17,22 @@ test("fault rules: method + glob, times, everyNth, first match wins", () => {
     expect(f.list()).toEqual([]);
 });
 
+test("fault rules: a spent rule steps aside, so rules armed for one path fire in turn", () => {
+    const f = new FaultController();
+    f.add({ path: "/v1.0/groups", status: 500, times: 1 });
+    f.add({ path: "/v1.0/groups", status: 502, times: 1 });
+    expect(["GET", "GET", "GET"].map((m) => f.decide(m, "/v1.0/groups"))).toMatchObject([{ status: 500 }, { status: 502 }, { kind: "none" }]);
+});
+
+test("fault rules: `after` (request handled, answer lost) only with a status, reset or hang", () => {
+    const f = new FaultController();
+    f.add({ method: "POST", path: "/beta/deviceManagement/configurationPolicies", reset: true, after: true, times: 1 });
+    expect(f.decide("POST", "/beta/deviceManagement/configurationPolicies")).toEqual({ kind: "reset", latencyMs: 0, after: true });
+    f.add({ path: "/v1.0/groups", status: 500 });
+    expect(f.decide("GET", "/v1.0/groups")).toMatchObject({ kind: "status", after: false });
+    expect(() => f.add({ path: "/v1.0/x", latencyMs: 5, after: true })).toThrow(/after .* only applies with status, reset or hang/);
+});
+
 test("conditional access: 1 request per second per tenant, no Retry-After", () => {
     let now = 0;
     const t = new Throttler(DEFAULT_THROTTLING, () => now);

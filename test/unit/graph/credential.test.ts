@@ -67,16 +67,17 @@ describe("authority options (azure-identity-local.md recipe)", () => {
         const opts = authorityOptions(ep, trustList(conn.caCertificate));
         expect(opts.authorityHost).toBe(LAB);
         expect(opts.disableInstanceDiscovery).toBe(true);
-        expect(opts.tlsOptions!.ca[opts.tlsOptions!.ca.length - 1]).toContain("BEGIN CERTIFICATE");
-        expect(opts.tlsOptions!.ca.length).toBeGreaterThan(100); // the public roots stay
+        expect(opts.tlsOptions.ca![opts.tlsOptions.ca!.length - 1]).toContain("BEGIN CERTIFICATE");
+        expect(opts.tlsOptions.ca!.length).toBeGreaterThan(100); // the public roots stay
+        expect(opts.tlsOptions.rejectUnauthorized).toBe(true);
         expect(ep.graphHostname).toBe("127.0.0.1"); // customHosts: hostname only, no port
         expect(ep.scope).toBe("https://graph.microsoft.com/.default");
     });
 
-    test("the public cloud: defaults, discovery on, no tlsOptions", () => {
+    test("the public cloud: defaults, discovery on, the default roots, verification forced on", () => {
         const ep = resolveEndpoints({ tenantId: TENANT, credential: { type: "azureCli" } });
         expect(ep).toMatchObject({ authorityHost: "https://login.microsoftonline.com", graphEndpoint: "https://graph.microsoft.com", disableInstanceDiscovery: false });
-        expect(authorityOptions(ep, undefined)).toEqual({ authorityHost: "https://login.microsoftonline.com" });
+        expect(authorityOptions(ep, undefined)).toEqual({ authorityHost: "https://login.microsoftonline.com", tlsOptions: { rejectUnauthorized: true } });
     });
 
     test("a national cloud asks for its own Graph resource", () => {

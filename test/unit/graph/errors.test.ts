@@ -65,6 +65,21 @@ describe("exceptions before a response", () => {
         expect(m.error.message).toBe("Graph GET v1.0/identity/conditionalAccess/policies: could not get a token: AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value. (the client secret is wrong or expired; check the secret graph.credential.clientSecret refers to)");
     });
 
+    test("Entra's transient token failures (server_error, temporarily_unavailable): retryable by the next run, not within this one (MSAL throttles)", () => {
+        const msal = Object.assign(new Error("temporarily_unavailable: Error(s): 90033 - Timestamp: 2024-01-01 00:00:00Z - Description: AADSTS90033: A transient error has occurred. Please try again. Trace ID: abc Correlation ID: def Timestamp: 2024"), { name: "AuthenticationRequiredError" });
+        const m = errorFromException({ ...label, method: "POST" }, msal, ep);
+        expect([m.error.code, m.error.serviceCode, m.error.retryable, m.failure]).toEqual(["GRAPH_AUTH", "AADSTS90033", true, { kind: "fatal" }]);
+        expect(m.error.message).toMatch(/could not get a token: AADSTS90033: A transient error has occurred\. Please try again\. \(Entra's token endpoint failed; this is transient, run again\)$/);
+    });
+
+    test("a token endpoint error without Entra's error body: a clear message naming the authority, not MSAL's [object Object]", () => {
+        const msal = Object.assign(new Error("[object Object]: Error(s): Not Available - Timestamp: Not Available - Description: Not Available - Correlation ID: Not Available - Trace ID: Not Available"), { name: "AuthenticationRequiredError" });
+        const m = errorFromException(label, msal, { ...ep, authorityHost: "https://login.example.test" });
+        expect(m.error.message).toBe("Graph GET v1.0/identity/conditionalAccess/policies: could not get a token: the token endpoint of https://login.example.test answered with an error that is not Entra's (an outage or a proxy in the way?); run again, and check graph.authorityHost if it persists");
+        expect(m.error.message).not.toContain("[object Object]");
+        expect([m.error.retryable, m.failure]).toEqual([true, { kind: "fatal" }]);
+    });
+
     test("endpoints_resolution_error asks for a diagnosis of the authority", () => {
         const m = errorFromException(label, Object.assign(new Error("endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error for details"), { name: "CredentialUnavailableError" }), ep);
         expect([m.error.code, m.diagnoseAuthority]).toEqual(["GRAPH_AUTH", true]);

@@ -33,6 +33,23 @@ describe("Faults", () => {
         expect(f.list()).toEqual([]);
     });
 
+    it("delays at a named point of a call only there (where a test stops the DC mid-operation)", async () => {
+        const f = new Faults();
+        f.add({ domain: "a.test", point: "delay", delayMs: 30, at: "afterRotation" });
+        expect(f.list()).toEqual([{ domain: "a.test", point: "delay", times: 1, delayMs: 30, at: "afterRotation" }]);
+        let t0 = Date.now();
+        await f.delay("a.test");                    // the start of a call: not this fault
+        await f.delay("a.test", "afterAdObjects");  // nor this point
+        expect(Date.now() - t0).toBeLessThan(25);
+        expect(f.list()).toHaveLength(1);
+        t0 = Date.now();
+        await f.delay("a.test", "afterRotation");
+        expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
+        expect(f.list()).toEqual([]);
+        expect(() => f.add({ domain: "a", point: "afterAdObjects", at: "afterRotation" })).toThrow(/at applies to delay only/);
+        expect(() => f.add({ domain: "a", point: "delay", delayMs: 5, at: "midway" as never })).toThrow(/at applies to delay only/);
+    });
+
     it("validates specs", () => {
         const f = new Faults();
         expect(() => f.add({ domain: "", point: "afterAdObjects" })).toThrow(/domain/);

@@ -1,0 +1,48 @@
+// What the reliability suite measured, one JSON line per observation, for the summary table that
+// `npm run test:reliability` (and `npm test`) prints (scripts/reliability-summary.js). A test
+// records an observation only after its own assertions ran, so a record with `ok: false` is a
+// property that did NOT hold (the test fails as well), and a fault whose test crashed before
+// recording is missing from the "survived" column: the table can only undercount survival.
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const RESULTS_FILE = process.env.RELIABILITY_RESULTS ?? path.resolve(__dirname, "../../../.cache/reliability/results.jsonl");
+
+export type Observation =
+    /** a fault injected; `ok`: the operation survived it, or failed honestly and the next run converged with no duplicate */
+    | { kind: "fault"; area: "graph" | "ldap" | "publisher" | "concurrency" | "timeout"; name: string; ok: boolean; how?: string }
+    /** a bad input; `ok`: refused in check before any I/O (or, server-only, failed with nothing changed) */
+    | { kind: "badInput"; resource: string; input: string; ok: boolean; how: "check" | "server" }
+    /** a text scanned for every lab secret; `hits`: how many secrets were found in it */
+    | { kind: "secretScan"; target: string; bytes: number; secrets: number; hits: number }
+    /** any other property (TLS fails closed, least privilege) */
+    | { kind: "property"; area: "tls" | "privilege" | "timeout"; name: string; ok: boolean };
+
+export function record(o: Observation): void {
+    fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+    fs.appendFileSync(RESULTS_FILE, JSON.stringify({ ...o, file: path.basename(expect.getState().testPath ?? ""), at: new Date().toISOString() }) + "\n");
+}
+
+/**
+ * Runs a fault scenario's assertions and records whether they held. The scenario's own assertions
+ * decide "survived"; this only counts, and rethrows so the test fails too.
+ */
+export async function faultScenario(area: Extract<Observation, { kind: "fault" }>["area"], name: string, fn: () => Promise<string | void>): Promise<void> {
+    try {
+        const how = await fn();
+        record({ kind: "fault", area, name, ok: true, ...(how ? { how } : {}) });
+    } catch (e) {
+        record({ kind: "fault", area, name, ok: false });
+        throw e;
+    }
+}
+
+export async function propertyCheck(area: Extract<Observation, { kind: "property" }>["area"], name: string, fn: () => Promise<void>): Promise<void> {
+    try {
+        await fn();
+        record({ kind: "property", area, name, ok: true });
+    } catch (e) {
+        record({ kind: "property", area, name, ok: false });
+        throw e;
+    }
+}
