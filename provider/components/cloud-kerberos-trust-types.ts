@@ -2,7 +2,7 @@
 // domain names are plain values: they decide the children's names and the rollout order, which must
 // be known when the program runs. Everything else may be an output of another resource.
 import type * as pulumi from "@pulumi/pulumi";
-import type { DirectoryConnection, GraphConnection, KerberosPublisher, KeyRotation, OperationTimeouts } from "../kerberos/model";
+import type { AzureADKerberosServerOutputs, DirectoryConnection, GraphConnection, KerberosPublisher, KeyRotation, OperationTimeouts } from "../kerberos/model";
 import type { CloudTrustPolicyArgs } from "../resources/cloud-trust-policy";
 import type { ConditionalAccessExclusionArgs } from "../resources/conditional-access-exclusion";
 import type { DeepInput } from "../resources/deep-input";
@@ -64,22 +64,5 @@ export interface CloudKerberosTrustSpec {
 interface Assignments { includeGroups?: string[]; excludeGroups?: string[]; allDevices?: boolean; allUsers?: boolean }
 
 /** One row of the status table: Get-AzureADKerberosServer's properties plus the verdict. */
-export interface DomainStatus {
-    forest: string;
-    wave: number;
-    domain: string;
-    /** msDS-SecondaryKrbTgtNumber (Get-AzureADKerberosServer's Id) */
-    branchId: number | null;
-    domainDnsName: string;
-    computerAccount: string | null;
-    userAccount: string | null;
-    keyVersion: number | null;
-    keyUpdatedOn: string | null;
-    keyUpdatedFrom: string | null;
-    cloudId: number | null;
-    cloudDomainDnsName: string | null;
-    cloudKeyVersion: number | null;
-    cloudKeyUpdatedOn: string | null;
-    inSync: boolean;
-    driftReasons: string[];
-}
+export type DomainStatus = { forest: string; wave: number; domain: string }
+    & Omit<AzureADKerberosServerOutputs, "auditKeyVersion" | "lastRotatedOn">;
