@@ -9,6 +9,8 @@ const common = {
 };
 module.exports = {
   cacheDirectory: "<rootDir>/.cache/jest",
+  // testTimeout is a global option: inside `projects` (common, above) jest 30 ignores it
+  testTimeout: common.testTimeout,
   // *.disruptive.test.ts (they stop a lab DC) run after every other file
   testSequencer: "<rootDir>/test/support/sequencer.js",
   projects: [

@@ -63,17 +63,22 @@ test("up, refresh, a failing up and a repairing up, with the engine at -v=9", as
     keep(await t.stack.up(VERBOSE));
     keep(await t.stack.preview({ ...VERBOSE, refresh: true, diff: true }));
 
-    // the secrets the environment holds are wrong now: the errors must not repeat them either
+    // the secrets the environment holds are wrong now, one at a time: the errors must not repeat them
     const env = (t.stack.workspace as LocalWorkspace).envVars;
-    env[fab.adminPasswordEnv] = wrong.password;
-    env[lab.emulator.app.clientSecretEnv] = wrong.clientSecret;
     await declare(t, declared(1));
-    const text = await failureText(t.stack.up({ ...VERBOSE, continueOnError: true }));
-    texts.errors.push(text);
-    expect(text).toMatch(/invalid credentials/);   // the wrong password, named by its reference's input...
-    expect(text).toMatch(/AADSTS7000215/);         // ...and the wrong client secret, by Entra's code
-    env[fab.adminPasswordEnv] = lab.secrets[fab.adminPasswordEnv];
-    env[lab.emulator.app.clientSecretEnv] = lab.secrets[lab.emulator.app.clientSecretEnv];
+    for (const [name, value, expected] of [
+        [fab.adminPasswordEnv, wrong.password, /invalid credentials/],              // named by its input, never quoted
+        [lab.emulator.app.clientSecretEnv, wrong.clientSecret, /AADSTS7000215/],    // Entra's code for a wrong secret
+    ] as const) {
+        env[name] = value;
+        try {
+            const text = await failureText(t.stack.up({ ...VERBOSE, continueOnError: true }));
+            texts.errors.push(text);
+            expect(text).toMatch(expected);
+        } finally {
+            env[name] = lab.secrets[name];
+        }
+    }
 
     keep(await t.stack.up(VERBOSE));
     expect(texts.stderr.join("").length).toBeGreaterThan(100_000); // it really was verbose
