@@ -44,7 +44,7 @@ export function createPublisher(input: KerberosPublisher, ctx: PublisherContext)
         case "powershell": {
             if (input.domainCredentialFromDirectory === false) {
                 // The adapter passes -DomainCredential on every call; running as the host's own
-                // logged-on identity (no credential) is not implemented.
+                // logged-on identity (no credential) is not supported yet.
                 throw new ProviderError("PublisherConfigInvalid",
                     "publisher.domainCredentialFromDirectory: false is not supported yet: the PowerShell publisher passes the directory account as -DomainCredential. Remove the setting",
                     { input: "publisher.domainCredentialFromDirectory" });
