@@ -127,6 +127,20 @@ export class LabKerberosPublisher {
         };
     }
 
+    /**
+     * What every cmdlet does first: check the credential's shape, find the forest, then run alone for
+     * its domain after any injected delay.
+     */
+    private operation<T>(req: DomainRequest, fn: (f: LabForest, domain: string) => Promise<T>): Promise<T> {
+        validateCredential(req);
+        const f = this.forest(req.domain);
+        const domain = f.domain.toLowerCase();
+        return this.serial(domain, async () => {
+            await this.faults.delay(domain);
+            return fn(f, domain);
+        });
+    }
+
     /** One operation per domain at a time: two concurrent sets must not both create objects. */
     private serial<T>(domain: string, fn: () => Promise<T>): Promise<T> {
         const prev = this.queues.get(domain) ?? Promise.resolve();
@@ -206,11 +220,7 @@ export class LabKerberosPublisher {
      * is missing or stale, rotates the key when asked. Run twice, the second run changes nothing.
      */
     async set(req: SetRequest, actor?: AuditActor): Promise<SetResult> {
-        validateCredential(req);
-        const f = this.forest(req.domain);
-        const domain = f.domain.toLowerCase();
-        return this.serial(domain, async () => {
-            await this.faults.delay(domain);
+        return this.operation(req, async (f, domain) => {
             const rt = newRoundTrips();
             const result = await withDirectory(this.connection(f, req), async (s) => {
                 let st = await readKerberosServer(s, domain);
@@ -257,11 +267,7 @@ export class LabKerberosPublisher {
 
     /** Get-AzureADKerberosServer: on-prem values over LDAP, Cloud* values from the record. */
     async get(req: DomainRequest): Promise<KerberosServerTable> {
-        validateCredential(req);
-        const f = this.forest(req.domain);
-        const domain = f.domain.toLowerCase();
-        return this.serial(domain, async () => {
-            await this.faults.delay(domain);
+        return this.operation(req, async (f, domain) => {
             const st = await withDirectory(this.connection(f, req), (s) => readKerberosServer(s, domain), { purpose: `Get-AzureADKerberosServer ${domain}` })
                 .catch((e) => { throw asModuleError(e, "connect"); });
             return table(domain, st, this.store.get(domain));
@@ -270,11 +276,7 @@ export class LabKerberosPublisher {
 
     /** Remove-AzureADKerberosServer: the computer, the krbtgt account, the SCP container, the record. */
     async remove(req: DomainRequest, actor?: AuditActor): Promise<RemoveResult> {
-        validateCredential(req);
-        const f = this.forest(req.domain);
-        const domain = f.domain.toLowerCase();
-        return this.serial(domain, async () => {
-            await this.faults.delay(domain);
+        return this.operation(req, async (f, domain) => {
             const rt = newRoundTrips();
             const deletedObjects = await withDirectory(this.connection(f, req), async (s) => {
                 const st = await readKerberosServer(s, domain);

@@ -18,6 +18,7 @@ import { dcHostNameByInvocationId, originatingDcName, prefetchDomainDsas } from 
 import { HEAD_ATTRS, namingContextsFromHead } from "./domain-head";
 import { dnEquals, escapeDnValue } from "./escape";
 import { offerGroupCandidates } from "./groups";
+import { claimFilter, parseClaims, type ListClaim } from "./list-claims";
 import { passwordMetadata } from "./replmeta";
 import { sidToString } from "./sid";
 
@@ -151,6 +152,8 @@ export interface KerberosServerState {
     complete: boolean;
     /** disagreements and missing pieces, one sentence each */
     problems: string[];
+    /** who declared which allow/deny list entries (list-claims.ts); read in the same search */
+    claims: ListClaim[];
 }
 
 const SCP_ATTRS = ["keywords", "description"];
@@ -245,6 +248,7 @@ function snapshotFilter(domainDn: string, dns: KerberosServerDns, withGroups: bo
             new EqualityFilter({ attribute: "objectClass", value: "computer" }),
             new ExtensibleFilter({ matchType: "userAccountControl", rule: BIT_AND, value: String(UAC_SERVER_TRUST_ACCOUNT) }),
         ] }),
+        claimFilter(),
         ...(withGroups ? [new AndFilter({ filters: [
             new EqualityFilter({ attribute: "objectClass", value: "group" }),
             new EqualityFilter({ attribute: "isCriticalSystemObject", value: "TRUE" }),
@@ -347,5 +351,6 @@ export async function readKerberosServer(session: DirectorySession, domainDnsNam
     return {
         domainDnsName, dns, dc: session.url, dcHostName,
         scp, computer, krbtgt, absent, complete: missing.length === 0 && problems.length === 0, problems,
+        claims: parseClaims(entries, domainDn),
     };
 }

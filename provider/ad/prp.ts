@@ -10,7 +10,8 @@ import { ProviderError } from "../core/errors";
 import { DirectorySession } from "./connection";
 import { dnEquals } from "./escape";
 import { extendedDnControl } from "./controls";
-import { domainSid, forestRootSid, GroupInput, parseExtendedDnSid, ResolvedGroup, resolveGroups } from "./groups";
+import { defaultDeniedGroups, domainSid, forestRootSid, GroupInput, parseExtendedDnSid, ResolvedGroup, resolveGroups } from "./groups";
+import { readClaims, removeClaim, withListLock, writeClaim, type ListClaim } from "./list-claims";
 import { PRIVILEGED_GROUPS, privilegedGroupBySid, privilegedGroupName } from "./privileged-groups";
 import { DEFAULT_DENIED_GROUPS, sidToBytes, WELL_KNOWN_GROUPS, wellKnownGroupSid } from "./sid";
 
@@ -54,14 +55,29 @@ export interface PrpMember {
     sid?: string;
 }
 
-/** Pure: compares a list read from the DC with the desired one (by SID when known, else by DN). */
-export function compareList(observed: (string | PrpMember)[], desired: ResolvedGroup[]): ListDifference {
+/**
+ * Pure: compares a list read from the DC with the desired one (by SID when known, else by DN).
+ * Entries another owner claims (by SID, see list-claims.ts) are not "extra": they are not this
+ * owner's to remove.
+ */
+export function compareList(observed: (string | PrpMember)[], desired: ResolvedGroup[], claimedByOthers: ReadonlySet<string> = new Set()): ListDifference {
     const obs = observed.map((o) => (typeof o === "string" ? { dn: o } : o));
     const same = (o: PrpMember, d: ResolvedGroup) => (o.sid ? o.sid === d.sid : !d.dn.startsWith("<") && dnEquals(o.dn, d.dn));
     return {
         missing: desired.filter((d) => !obs.some((o) => same(o, d))).map((d) => d.dn),
-        extra: obs.filter((o) => !desired.some((d) => same(o, d))).map((o) => o.dn),
+        extra: obs.filter((o) => !desired.some((d) => same(o, d)) && !(o.sid && claimedByOthers.has(o.sid))).map((o) => o.dn),
     };
+}
+
+/** The SIDs other owners claim, per list. */
+export function claimedSids(others: ListClaim[]): { allow: Set<string>; deny: Set<string> } {
+    return { allow: new Set(others.flatMap((c) => c.allow)), deny: new Set(others.flatMap((c) => c.deny)) };
+}
+
+/** Pure: what this owner's claim says: its allow list, and its deny list beyond the nine built-in groups. */
+export function ownClaim(desired: DesiredPrp): { allow: string[]; deny: string[] } {
+    const builtin = new Set(desired.builtinDenied.map((g) => g.sid));
+    return { allow: desired.allow.map((g) => g.sid), deny: desired.deny.filter((g) => !builtin.has(g.sid)).map((g) => g.sid) };
 }
 
 /**
@@ -154,17 +170,53 @@ export function privilegedGroupNames(): string[] {
 }
 
 /**
- * Writes the lists that differ (one modify each, a replace: the result is exactly the desired
- * list whatever was there). Returns what it changed, for the plan's record.
+ * Pure: the value-level changes (one modify, atomic) that add this owner's missing groups and remove
+ * what nobody claims. Never a replace: another owner's entries, and anything written meanwhile that
+ * is not in `observed`, are left alone.
  */
-export async function writePrpLists(session: DirectorySession, computerDn: string, desired: DesiredPrp,
-    observed: { allowedGroups: (string | PrpMember)[]; deniedGroups: (string | PrpMember)[] }): Promise<string[]> {
-    const changed: string[] = [];
-    const write = async (attr: string, groups: ResolvedGroup[]) => {
-        await session.modify(computerDn, new Change({ operation: "replace", modification: new Attribute({ type: attr, values: groups.map((g) => g.dn) }) }));
-        changed.push(attr);
+export function listChanges(observed: { allowed: PrpMember[]; denied: PrpMember[] }, desired: DesiredPrp, others: ListClaim[]): Change[] {
+    const claimed = claimedSids(others);
+    const changes: Change[] = [];
+    const change = (attr: string, d: ListDifference) => {
+        if (d.missing.length) changes.push(new Change({ operation: "add", modification: new Attribute({ type: attr, values: d.missing }) }));
+        if (d.extra.length) changes.push(new Change({ operation: "delete", modification: new Attribute({ type: attr, values: d.extra }) }));
     };
-    if (!isListInSync(compareList(observed.allowedGroups, desired.allow))) await write(ALLOW_ATTR, desired.allow);
-    if (!isListInSync(compareList(observed.deniedGroups, desired.deny))) await write(DENY_ATTR, desired.deny);
-    return changed;
+    change(ALLOW_ATTR, compareList(observed.allowed, desired.allow, claimed.allow));
+    change(DENY_ATTR, compareList(observed.denied, desired.deny, claimed.deny));
+    return changes;
+}
+
+/**
+ * Writes this owner's lists under the domain's list lock: its claim first (so a concurrent writer
+ * already keeps these entries), then one modify from a fresh read. Returns the attributes changed.
+ */
+export async function applyPrpLists(session: DirectorySession, computerDn: string, domainDn: string, desired: DesiredPrp,
+    owner: string, previousOwner?: string): Promise<string[]> {
+    return withListLock(session, domainDn, owner, async () => {
+        const claim = ownClaim(desired);
+        await writeClaim(session, domainDn, owner, claim.allow, claim.deny);
+        if (previousOwner && previousOwner !== owner) await removeClaim(session, domainDn, previousOwner);
+        const [members, claims] = await Promise.all([readPrpMembers(session, computerDn), readClaims(session, domainDn)]);
+        const changes = listChanges(members, desired, claims.filter((c) => c.owner !== owner));
+        if (changes.length) await session.modify(computerDn, changes);
+        return [...new Set(changes.map((c) => c.modification.type))];
+    });
+}
+
+/**
+ * delete: drops this owner's claim and returns the owners that still claim the lists (the server is
+ * theirs too, so it stays). Then the entries only this owner wanted are removed from the lists.
+ * With no owner left the caller removes the server.
+ */
+export async function releasePrpClaim(session: DirectorySession, computerDn: string | undefined, domainDn: string, owner: string): Promise<string[]> {
+    return withListLock(session, domainDn, owner, async () => {
+        await removeClaim(session, domainDn, owner);
+        const others = await readClaims(session, domainDn);
+        if (others.length === 0 || !computerDn) return others.map((c) => c.owner);
+        const builtinDenied = await defaultDeniedGroups(session);
+        const members = await readPrpMembers(session, computerDn);
+        const changes = listChanges(members, computePrpLists([], builtinDenied, []), others);
+        if (changes.length) await session.modify(computerDn, changes);
+        return others.map((c) => c.owner);
+    });
 }

@@ -20,8 +20,11 @@ export interface AuditObservation {
 export interface Observation {
     domain: string;
     ad: KerberosServerState;
-    /** differences of the two PRP lists; undefined when the computer is missing (nothing to compare) */
-    prp?: { allow: ListDifference; deny: ListDifference };
+    /**
+     * differences of the two PRP lists (entries other owners claim are neither missing nor extra),
+     * and whether this owner's claim in AD names its groups; undefined when the computer is missing
+     */
+    prp?: { allow: ListDifference; deny: ListDifference; claim: { owner: string; dn: string; current: boolean } };
     /** why the lists could not be compared (a group input that no longer resolves) */
     prpError?: string;
     /** Get-AzureADKerberosServer's table from the publisher */
@@ -99,7 +102,11 @@ export function auditReasons(obs: Observation): string[] {
 export function prpReasons(obs: Observation): string[] {
     if (obs.prpError) return [`allow/deny lists not checked: ${obs.prpError}`];
     if (!obs.prp) return [];
-    return [describeListDrift("allow list", obs.prp.allow), describeListDrift("deny list", obs.prp.deny)].filter((x): x is string => !!x);
+    const { claim } = obs.prp;
+    return [
+        describeListDrift("allow list", obs.prp.allow), describeListDrift("deny list", obs.prp.deny),
+        claim.current ? undefined : `allow/deny list claim of ${claim.owner} missing or out of date (${claim.dn})`,
+    ].filter((x): x is string => !!x);
 }
 
 /** Every difference between the observed server and the declared one. */

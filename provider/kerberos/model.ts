@@ -81,6 +81,8 @@ export interface AzureADKerberosServerInputs {
     allowPrivilegedGroups?: boolean;
     keyRotation?: KeyRotation;
     timeouts?: OperationTimeouts;
+    /** set by the Resource class (OWNER_INPUT) */
+    listOwner?: string;
 }
 
 /**
@@ -97,10 +99,22 @@ export const DRIFT_INPUT = "driftReasons";
  */
 export const REPLACES_DOMAIN_INPUT = "replacesDomain";
 
+/**
+ * Set by the Resource class, never by users: who declares this server ("project/stack/name"). Its
+ * allow/deny entries are claimed in AD under this name, so several stacks can declare one domain
+ * without removing each other's entries (ad/list-claims.ts).
+ */
+export const OWNER_INPUT = "listOwner";
+
+/** The owner when the Resource class did not set one (the provider driven directly). */
+export function listOwnerOf(inputs: { listOwner?: string; domain: string }): string {
+    return inputs.listOwner ?? `(no owner)/${normalizeDomain(inputs.domain)}`;
+}
+
 /** Every input key the provider accepts (check refuses others, so a typo does not pass silently). */
 export const INPUT_KEYS = [
     "domain", "directory", "publisher", "graph", "allowedGroups", "deniedGroups", "allowPrivilegedGroups",
-    "keyRotation", "timeouts", DRIFT_INPUT,
+    "keyRotation", "timeouts", DRIFT_INPUT, OWNER_INPUT,
 ] as const;
 
 export interface AzureADKerberosServerOutputs {

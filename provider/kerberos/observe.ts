@@ -5,9 +5,10 @@
 // domain of the process (audit-log.ts); finding this domain's branch in it needs the branch id
 // from AD, so that part follows the LDAP read.
 import { withDirectory, type ResolvedDirectoryConnection } from "../ad/connection";
-import { readKerberosServer, type KerberosServerState } from "../ad/kerberos-objects";
+import { domainDnOf, readKerberosServer, type KerberosServerState } from "../ad/kerberos-objects";
+import { claimDn, claimMatches } from "../ad/list-claims";
 import {
-    assertNoPrivilegedAllowed, compareList, needsSidComparison, readPrpMembers, resolveDesiredPrp, type DesiredPrp,
+    assertNoPrivilegedAllowed, claimedSids, compareList, needsSidComparison, ownClaim, readPrpMembers, resolveDesiredPrp, type DesiredPrp,
 } from "../ad/prp";
 import { ProviderError } from "../core/errors";
 import type { PublisherHandle } from "../publisher/factory";
@@ -15,7 +16,7 @@ import type { KerberosServerTable } from "../publisher/port";
 import { observeFromPages, sharedAuditLog, type AuditLogSource } from "./audit-log";
 import { secretResolver, type OperationContext } from "./context";
 import type { AuditObservation, Observation } from "./drift";
-import { normalizeDomain, type AzureADKerberosServerInputs } from "./model";
+import { listOwnerOf, normalizeDomain, type AzureADKerberosServerInputs } from "./model";
 
 export interface ObserveOptions {
     /**
@@ -50,10 +51,18 @@ async function observeDirectory(inputs: AzureADKerberosServerInputs, dir: Resolv
         if (desired && opts.strict && inputs.allowPrivilegedGroups !== true) await assertNoPrivilegedAllowed(s, desired);
         let prp: Observation["prp"];
         if (desired && ad.computer) {
-            const members = needsSidComparison(desired)
+            const owner = listOwnerOf(inputs);
+            const others = ad.claims.filter((c) => c.owner !== owner);
+            // other owners' claims are SIDs: compare by SID then (one more search, only when shared)
+            const members = needsSidComparison(desired) || others.length
                 ? await readPrpMembers(s, ad.computer.dn)
                 : { allowed: ad.computer.allowedGroups, denied: ad.computer.deniedGroups };
-            prp = { allow: compareList(members.allowed, desired.allow), deny: compareList(members.denied, desired.deny) };
+            const claimed = claimedSids(others);
+            const own = ownClaim(desired);
+            prp = {
+                allow: compareList(members.allowed, desired.allow, claimed.allow), deny: compareList(members.denied, desired.deny, claimed.deny),
+                claim: { owner, dn: claimDn(domainDnOf(domain), owner), current: claimMatches(ad.claims.find((c) => c.owner === owner), own.allow, own.deny) },
+            };
         }
         return { ad, prp, prpError, desired };
     }, { purpose: `read Kerberos server of ${domain}` });

@@ -1,11 +1,12 @@
 // The plan of one create/update: named changes derived from the observation and the rotation
 // decision. Pure; the reconciler executes it in this order: publish (with rotation), then the
-// allow/deny lists (publishing creates the computer, and with it Microsoft's default lists).
+// allow/deny lists with this owner's claim (publishing creates the computer, and with it
+// Microsoft's default lists).
 import { isListInSync } from "../ad/prp";
 import { adReasons, auditReasons, cloudReasons, type Observation } from "./drift";
 import type { RotationDecision } from "./rotation";
 
-export type ChangeKind = "publish" | "rotate" | "allowList" | "denyList";
+export type ChangeKind = "publish" | "rotate" | "allowList" | "denyList" | "listClaim";
 
 export interface PlannedChange {
     kind: ChangeKind;
@@ -27,6 +28,8 @@ export function planChanges(obs: Observation, rotation: RotationDecision, existi
     const lists = obs.prp;
     if (!lists || !isListInSync(lists.allow)) changes.push({ kind: "allowList", why: lists ? "allow list differs" : "computer account is new" });
     if (!lists || !isListInSync(lists.deny)) changes.push({ kind: "denyList", why: lists ? "deny list differs" : "computer account is new" });
+    // the list writes rewrite the claim too; on its own it is a change of its own
+    if (lists && !lists.claim.current && !changes.some((c) => c.kind === "allowList" || c.kind === "denyList")) changes.push({ kind: "listClaim", why: `claim of ${lists.claim.owner} missing or out of date` });
     return changes;
 }
 

@@ -1,17 +1,20 @@
 // The AzureADKerberosServer reconciler: read → observed state; plan → named changes; apply.
 // It holds a publisher port and an LDAP connection and never knows which publisher adapter it has.
 // Every step converges when re-run (Set-AzureADKerberosServer adopts what exists, the PRP writes
-// are replaces), so a failed or timed-out operation is repaired by the next `pulumi up`.
+// are computed from a fresh read), so a failed or timed-out operation is repaired by the next
+// `pulumi up`. Several stacks may declare one domain: each claims its list entries in AD
+// (ad/list-claims.ts), and the server is removed only by the last one to let go.
 import { EqualityFilter } from "ldapts";
 import { withDirectory, type ResolvedDirectoryConnection } from "../ad/connection";
 import { dnEquals } from "../ad/escape";
 import { kerberosServerDns, domainDnOf, readKerberosServer } from "../ad/kerberos-objects";
-import { needsSidComparison, readPrpMembers, writePrpLists, type DesiredPrp } from "../ad/prp";
+import { removeClaimsContainerIfEmpty } from "../ad/list-claims";
+import { applyPrpLists, releasePrpClaim, type DesiredPrp } from "../ad/prp";
 import { ProviderError } from "../core/errors";
 import { createPublisher, type PublisherHandle } from "../publisher/factory";
 import { resolveDirectory, secretResolver, type OperationContext } from "./context";
 import { driftReasons } from "./drift";
-import { normalizeDomain, type AzureADKerberosServerInputs, type AzureADKerberosServerOutputs } from "./model";
+import { listOwnerOf, normalizeDomain, type AzureADKerberosServerInputs, type AzureADKerberosServerOutputs } from "./model";
 import { sharedAuditLog } from "./audit-log";
 import { auditSource, observe, type Observed } from "./observe";
 import { toOutputs } from "./outputs";
@@ -26,6 +29,8 @@ export interface PriorState {
     previousTrigger?: string;
     /** when this resource last rotated the key */
     lastRotatedOn?: string | null;
+    /** the owner its list claim was written under, when that has changed (a renamed stack or resource) */
+    previousOwner?: string;
 }
 
 export interface ConvergeResult {
@@ -90,8 +95,8 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
         }
         if (rotation.rotate) lastRotatedOn = ctx.now().toISOString();
     }
-    if (plan.some((p) => p.kind === "allowList" || p.kind === "denyList")) {
-        await applyPrp(domain, c.dir, before.desired!);
+    if (plan.some((p) => p.kind === "allowList" || p.kind === "denyList" || p.kind === "listClaim")) {
+        await applyPrp(domain, c.dir, before.desired!, listOwnerOf(inputs), prior.previousOwner);
     }
 
     const after = await observe(inputs, c.dir, c.publisher, ctx, { strict: false });
@@ -120,17 +125,14 @@ async function publish(domain: string, p: PublisherHandle, rotateServerKey: bool
     }
 }
 
-/** Writes the allow/deny lists that differ, on a fresh read of the computer (publishing may have just created it). */
-async function applyPrp(domain: string, dir: ResolvedDirectoryConnection, desired: DesiredPrp): Promise<string[]> {
+/** Writes this owner's claim and the list entries that differ (publishing may have just created the computer). */
+async function applyPrp(domain: string, dir: ResolvedDirectoryConnection, desired: DesiredPrp, owner: string, previousOwner?: string): Promise<string[]> {
     return withDirectory(dir, async (s) => {
         const ad = await readKerberosServer(s, domain);
         if (!ad.computer) {
             throw new ProviderError("KerberosServerIncomplete", `the Kerberos server computer account of ${domain} (${ad.dns.computer}) does not exist after publishing; cannot set its allow/deny lists`, { resource: ad.dns.computer });
         }
-        const observed = needsSidComparison(desired)
-            ? await readPrpMembers(s, ad.computer.dn).then((m) => ({ allowedGroups: m.allowed, deniedGroups: m.denied }))
-            : { allowedGroups: ad.computer.allowedGroups, deniedGroups: ad.computer.deniedGroups };
-        return writePrpLists(s, ad.computer.dn, desired, observed);
+        return applyPrpLists(s, ad.computer.dn, domainDnOf(domain), desired, owner, previousOwner);
     }, { purpose: `set allow/deny lists of ${domain}` });
 }
 
@@ -141,19 +143,28 @@ async function applyPrp(domain: string, dir: ResolvedDirectoryConnection, desire
 export async function removeServer(inputs: AzureADKerberosServerInputs, ctx: OperationContext): Promise<void> {
     const domain = normalizeDomain(inputs.domain);
     const c = connect(inputs, ctx);
+    const dns = kerberosServerDns(domainDnOf(domain));
+    // Another stack that still declares this domain keeps the server (and its own list entries).
+    const owner = listOwnerOf(inputs);
+    const others = await withDirectory(c.dir, async (s) => {
+        const computer = (await readKerberosServer(s, domain)).computer;
+        return releasePrpClaim(s, computer?.dn, dns.domain, owner);
+    }, { purpose: `release the allow/deny list claim of ${domain}` });
+    if (others.length) return; // theirs now; only the list entries no one else claims were removed
+
     try {
         await c.publisher.port.remove({ domain, domainCredential: c.publisher.domainCredential });
     } finally {
         const audit = auditSource(inputs, ctx); // a Delete event: shared pages are out of date
         if (audit) sharedAuditLog.invalidate(audit);
     }
-    const dns = kerberosServerDns(domainDnOf(domain));
     const left = await withDirectory(c.dir, async (s) => {
         const st = await readKerberosServer(s, domain);
         const found = [st.scp?.dn, st.computer?.dn, st.krbtgt?.dn].filter((x): x is string => !!x);
         // an unlinked krbtgt_AzureAD (left by a failed create) is not found through the computer
         const [orphan] = await s.search(dns.domain, { scope: "sub", filter: new EqualityFilter({ attribute: "distinguishedName", value: dns.krbtgt }), attributes: ["1.1"] });
         if (orphan && !found.some((f) => dnEquals(f, orphan.dn))) found.push(orphan.dn);
+        await removeClaimsContainerIfEmpty(s, dns.domain);
         return found;
     }, { purpose: `verify removal of the Kerberos server of ${domain}` });
     const cloud = await c.publisher.port.get({ domain, domainCredential: c.publisher.domainCredential });

@@ -5,8 +5,8 @@ import { obviousPrivilegedGroup, privilegedGroupName } from "../ad/privileged-gr
 import { isSidString } from "../ad/sid";
 import { looksLikeDn, splitDn } from "../ad/escape";
 import { isSecretRef } from "../core/secrets";
-import { resolveEndpoints } from "../graph/endpoints";
-import { DRIFT_INPUT, INPUT_KEYS } from "./model";
+import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
+import { DRIFT_INPUT, INPUT_KEYS, OWNER_INPUT } from "./model";
 
 export interface CheckFailure {
     property: string;
@@ -14,10 +14,9 @@ export interface CheckFailure {
 }
 
 /** What Pulumi sends for a value that is not known yet during preview (an output of another resource). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = UNKNOWN_VALUE;
 
 const DNS_NAME = /^(?=.{1,253}\.?$)(?!-)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_AGE_DAYS_LIMIT = 3650;
 /**
  * Entries per group list. One LDAP search resolves a whole list (an OR of exact matches), and the
@@ -32,7 +31,6 @@ export const MAX_GROUPS_PER_LIST = 256;
 const NOT_IN_NAMES = /["/\\[\]:;|=,+*?<>]/;
 /** An RDN: attribute type (name or OID) = a value that does not end in a lone escape. */
 const RDN = /^([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)+)\s*=\s*(\S.*)$/s;
-const GRAPH_CREDENTIALS = ["default", "azureCli", "managedIdentity", "workloadIdentity", "githubOidc", "clientSecret", "clientCertificate"];
 
 class Failures {
     readonly list: CheckFailure[] = [];
@@ -148,27 +146,8 @@ function checkShell(f: Failures, s: unknown): void {
 }
 
 function checkGraph(f: Failures, g: unknown): void {
-    if (g === undefined || isUnknown(g)) return;
-    if (!isObject(g)) { f.add("graph", "graph must be { tenantId, credential, graphEndpoint?, authorityHost?, caCertificate? }"); return; }
-    if (!isUnknown(g.tenantId) && !nonEmptyString(g.tenantId)) f.add("graph.tenantId", "graph.tenantId is required (the tenant GUID or its initial domain)");
-    const c = g.credential;
-    if (!isUnknown(c)) {
-        if (!isObject(c) || !GRAPH_CREDENTIALS.includes(c.type)) {
-            f.add("graph.credential", `graph.credential.type must be one of ${GRAPH_CREDENTIALS.join(", ")}`);
-        } else {
-            const needsClientId = ["workloadIdentity", "githubOidc", "clientSecret", "clientCertificate"].includes(c.type);
-            if ((needsClientId || c.clientId !== undefined) && !isUnknown(c.clientId) && !(typeof c.clientId === "string" && GUID.test(c.clientId))) {
-                f.add("graph.credential.clientId", "graph.credential.clientId must be the app's client id (a GUID)");
-            }
-            if (c.type === "clientSecret") checkSecretRef(f, "graph.credential.clientSecret", c.clientSecret, true);
-            if (c.type === "clientCertificate") checkSecretRef(f, "graph.credential.certificatePem", c.certificatePem, true);
-        }
-    }
-    for (const k of ["graphEndpoint", "authorityHost"] as const) {
-        if (g[k] === undefined || isUnknown(g[k])) continue;
-        try { resolveEndpoints({ tenantId: "x", credential: { type: "default" }, [k]: g[k] }); } catch (e) { f.add(`graph.${k}`, (e as Error).message); }
-    }
-    checkPem(f, "graph.caCertificate", g.caCertificate);
+    if (g === undefined) return; // optional here: it only adds the audit-log cross-check
+    for (const x of checkGraphConnection(g)) f.add(x.property, x.reason);
 }
 
 /** Why a DN-shaped group input is not a usable DN of a domain, or undefined when it is. */
@@ -250,6 +229,10 @@ export function validateInputs(news: Record<string, any>): CheckFailure[] {
     const drift = news[DRIFT_INPUT];
     if (drift !== undefined && !isUnknown(drift) && !(Array.isArray(drift) && drift.every((x) => typeof x === "string"))) {
         f.add(DRIFT_INPUT, `${DRIFT_INPUT} is set by the AzureADKerberosServer class; do not set it`);
+    }
+    const owner = news[OWNER_INPUT];
+    if (owner !== undefined && !isUnknown(owner) && !(typeof owner === "string" && owner.trim() !== "" && owner.length <= 1024)) {
+        f.add(OWNER_INPUT, `${OWNER_INPUT} is set by the AzureADKerberosServer class (project/stack/name); do not set it`);
     }
     return f.list;
 }

@@ -79,7 +79,9 @@ export const azureADKerberosServerProvider = {
 
     async update(_id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult> {
         return run("update", news, async (ctx) => {
-            const r = await converge(news, { existing: true, previousTrigger: olds.keyRotation?.trigger, lastRotatedOn: olds.lastRotatedOn ?? null }, ctx);
+            const r = await converge(news, {
+                existing: true, previousTrigger: olds.keyRotation?.trigger, lastRotatedOn: olds.lastRotatedOn ?? null, previousOwner: olds.listOwner,
+            }, ctx);
             return { outs: state(news, r.outputs) };
         });
     },

@@ -6,7 +6,7 @@ import { DYNAMIC_MODULE, lazyProvider, packageModule } from "../core/dynamic";
 import type {
     AzureADKerberosServerInputs, DirectoryConnection, GraphConnection, KerberosPublisher, KeyRotation, OperationTimeouts,
 } from "../kerberos/model";
-import { DRIFT_INPUT, OUTPUT_KEYS } from "../kerberos/model";
+import { DRIFT_INPUT, OUTPUT_KEYS, OWNER_INPUT } from "../kerberos/model";
 import type { DeepInput } from "./deep-input";
 
 // One definition of "plain value or output at every level", shared by the resources' Args types.
@@ -67,6 +67,9 @@ export class AzureADKerberosServer extends pulumi.dynamic.Resource {
             // The desired verdict, as a hidden input: refresh reports the observed reasons under this
             // name, so a drifted server previews as `driftReasons: ["…"] => []`.
             [DRIFT_INPUT]: [],
+            // Who declares this server: its allow/deny entries are claimed in AD under this name, so
+            // another stack declaring the same domain keeps them (ad/list-claims.ts).
+            [OWNER_INPUT]: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         };
         super(azureADKerberosServerProvider, name, props, opts, DYNAMIC_MODULE, "AzureADKerberosServer");
     }

@@ -9,7 +9,8 @@ import { converge, readServer, removeServer } from "../../provider/kerberos/reco
 import { createLabPublisher } from "../../provider/publisher/lab";
 import { requireLab, labCa, labSecretEnv, labSecretValues, withAdminLdap } from "../support/lab";
 import {
-    builtinDeniedDns, clearPublisherFaults, editListByHand, injectPublisherFault, kerberosDns, labServerInputs, readDc, rotateOutOfBand, sameDnSet,
+    builtinDeniedDns, clearListClaims, clearPublisherFaults, editListByHand, injectPublisherFault, kerberosDns, labServerInputs, readDc, readListClaims,
+    rotateOutOfBand, sameDnSet,
 } from "../support/kerberos-lab";
 
 jest.setTimeout(120_000);
@@ -43,7 +44,8 @@ async function expectOneOfEach(): Promise<void> {
 }
 
 beforeAll(async () => {
-    await removeServer(inputs(), ctx()); // a leftover from an interrupted run
+    await clearListClaims(lab, corp); // leftovers from an interrupted run
+    await removeServer(inputs(), ctx());
     await withAdminLdap(lab, corp, async (c) => {
         for (const cn of [staff, nested]) await c.add(groupDn(cn), { objectClass: "group", sAMAccountName: cn });
     });
@@ -190,7 +192,8 @@ describe("reconciler + lab publisher on corp", () => {
         expect(e.message).toMatch(/publishing the Kerberos server of corp\.lab\.test through the lab publisher .* failed: .*Injected fault.*before the Kerberos domain was published.*next `pulumi up`/);
         expect(e.retryable).toBe(true);
         const half = await readServer(inputs(), {}, ctx());
-        expect(half.driftReasons).toEqual([`cloud record (KerberosDomain) for ${corp.domain} missing`]);
+        // the lists come after the publish: this owner's claim on them was not written either
+        expect(half.driftReasons).toEqual([`cloud record (KerberosDomain) for ${corp.domain} missing`, expect.stringMatching(/^allow\/deny list claim of .* missing or out of date/)]);
         await expectOneOfEach();
         const r = await converge(inputs(), { existing: false }, ctx());
         expect(r.outputs.inSync).toBe(true);
@@ -222,3 +225,98 @@ async function labToken(): Promise<string> {
     const cred = createCredential(g, { endpoints: ep, ca: trustList(g.caCertificate), env, resolveSecret: (ref: any) => env[ref.env]! });
     return (await cred.getToken(ep.scope))!.token;
 }
+
+describe("two owners declare corp's server (two stacks): each keeps its own list entries", () => {
+    const A = `proj/stack-a-${suffix}/corp`;
+    const B = `proj/stack-b-${suffix}/corp`;
+    const domainGuests = `CN=Domain Guests,CN=Users,${corp.baseDn}`;
+    const as = (owner: string, extra: Record<string, unknown> = {}) => inputs({ listOwner: owner, ...extra });
+
+    beforeAll(async () => {
+        await removeServer(inputs(), ctx()); // the tests above leave a server owned by "(no owner)"
+        await clearListClaims(lab, corp);
+    });
+
+    afterAll(async () => {
+        await clearListClaims(lab, corp);
+        await removeServer(inputs(), ctx()).catch(() => undefined);
+    });
+
+    test("both create at once: one server, the union of their lists, each claim in AD, both in sync", async () => {
+        const [a, b] = await Promise.all([
+            converge(as(A, { allowedGroups: [staff] }), { existing: false }, ctx()),
+            converge(as(B, { deniedGroups: [groupDn(nested)] }), { existing: false }, ctx()),
+        ]);
+        expect([a.outputs.inSync, b.outputs.inSync]).toEqual([true, true]);
+        await expectOneOfEach();
+        const dc = await readDc(lab, corp);
+        expect(sameDnSet(dc.allowed, [groupDn(staff), domainUsers])).toBe(true); // B declared the default
+        expect(sameDnSet(dc.denied, [...builtinDeniedDns(corp), groupDn(nested)])).toBe(true);
+        expect(Object.keys(await readListClaims(lab, corp)).sort()).toEqual([A, B].sort());
+        for (const o of [as(A, { allowedGroups: [staff] }), as(B, { deniedGroups: [groupDn(nested)] })]) {
+            expect((await readServer(o, {}, ctx())).driftReasons).toEqual([]);
+        }
+    });
+
+    test("a hand edit is still reverted, and only what no owner claims goes", async () => {
+        await editListByHand(lab, corp, "msDS-RevealOnDemandGroup", [groupDn(staff), domainUsers, domainGuests]);
+        const seen = await readServer(as(A, { allowedGroups: [staff] }), {}, ctx());
+        expect(seen.driftReasons).toEqual([`allow list: ${domainGuests} not desired`]); // Domain Users is B's, not drift for A
+        const r = await converge(as(A, { allowedGroups: [staff] }), { existing: true }, ctx());
+        expect(r.applied.map((c) => c.kind)).toEqual(["allowList"]);
+        expect(sameDnSet((await readDc(lab, corp)).allowed, [groupDn(staff), domainUsers])).toBe(true);
+    });
+
+    test("an owner dropping a group removes it; the other owner's entries stay", async () => {
+        await converge(as(A, { allowedGroups: [domainGuests] }), { existing: true }, ctx());
+        expect(sameDnSet((await readDc(lab, corp)).allowed, [domainGuests, domainUsers])).toBe(true);
+        expect((await readListClaims(lab, corp))[A]).toHaveLength(1);
+        expect((await readServer(as(B, { deniedGroups: [groupDn(nested)] }), {}, ctx())).driftReasons).toEqual([]);
+    });
+
+    test("a claim deleted by hand is drift, and the next update writes it again", async () => {
+        await withAdminLdap(lab, corp, async (c) => {
+            const r = await c.search(`CN=EntraKerberosListClaims,CN=System,${corp.baseDn}`, { scope: "one", filter: `(description=${B})`, attributes: ["1.1"] });
+            await c.del(r.searchEntries[0].dn);
+        });
+        const seen = await readServer(as(B, { deniedGroups: [groupDn(nested)] }), {}, ctx());
+        expect(seen.driftReasons).toEqual([expect.stringMatching(new RegExp(`^allow/deny list claim of ${B} missing or out of date`))]);
+        const r = await converge(as(B, { deniedGroups: [groupDn(nested)] }), { existing: true }, ctx());
+        expect(r.applied.map((c) => c.kind)).toEqual(["listClaim"]);
+        expect(Object.keys(await readListClaims(lab, corp)).sort()).toEqual([A, B].sort());
+    });
+
+    test("a renamed owner moves its claim: the old one is removed", async () => {
+        const renamed = `${A}-renamed`;
+        await converge(as(renamed, { allowedGroups: [domainGuests] }), { existing: true, previousOwner: A }, ctx());
+        expect(Object.keys(await readListClaims(lab, corp)).sort()).toEqual([B, renamed].sort());
+        await converge(as(A, { allowedGroups: [domainGuests] }), { existing: true, previousOwner: renamed }, ctx());
+    });
+
+    test("the first owner to let go keeps the server for the other and removes only its own entries; the last removes it", async () => {
+        await removeServer(as(A, { allowedGroups: [domainGuests] }), ctx());
+        await expectOneOfEach();
+        const dc = await readDc(lab, corp);
+        expect(sameDnSet(dc.allowed, [domainUsers])).toBe(true);
+        expect(sameDnSet(dc.denied, [...builtinDeniedDns(corp), groupDn(nested)])).toBe(true);
+        expect((await readServer(as(B, { deniedGroups: [groupDn(nested)] }), {}, ctx())).inSync).toBe(true);
+        await removeServer(as(B, { deniedGroups: [groupDn(nested)] }), ctx());
+        expect(await readDc(lab, corp)).toMatchObject({ computers: [], krbtgts: [], scps: [] });
+        expect(await readListClaims(lab, corp)).toEqual({}); // the container is gone with the last claim
+    });
+
+    test("while another writer holds the domain's list lock, a write waits for it", async () => {
+        const lockDn = `CN=lock,CN=EntraKerberosListClaims,CN=System,${corp.baseDn}`;
+        await converge(as(A), { existing: false }, ctx()); // recreates the server (and the container)
+        await withAdminLdap(lab, corp, (c) => c.add(lockDn, { objectClass: ["top", "container"], description: "someone else" }));
+        let done = false;
+        const write = converge(as(A, { allowedGroups: [staff] }), { existing: true }, ctx()).finally(() => { done = true; });
+        await new Promise((r) => setTimeout(r, 1500));
+        expect(done).toBe(false);
+        expect(sameDnSet((await readDc(lab, corp)).allowed, [domainUsers])).toBe(true); // nothing written beside the lock
+        await withAdminLdap(lab, corp, (c) => c.del(lockDn));
+        await write;
+        expect(sameDnSet((await readDc(lab, corp)).allowed, [groupDn(staff)])).toBe(true);
+        await removeServer(as(A, { allowedGroups: [staff] }), ctx());
+    });
+});

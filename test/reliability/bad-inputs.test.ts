@@ -14,13 +14,13 @@ import { cloudKerberosTrustConfigErrors } from "../../provider/components/cloud-
 import { readDc } from "../support/kerberos-lab";
 import { DynamicProviderHost } from "../support/dynamic-host";
 import { withAdminLdap } from "../support/lab";
-import { serializeProviderInNode } from "../support/serialize";
 import { policyExclusions, seedForeignPolicy } from "./support/ca";
 import { cloudTrustArgs, exclusionArgs, hostToRealmArgs, serverArgs } from "./support/inputs";
 import { cloudRecord, forest, REPO, reliabilityLab, requestLog, tenantState } from "./support/lab";
 import { record } from "./support/results";
 import { scanForSecrets } from "./support/secret-scan";
 import { silentListener } from "./support/tls-proxy";
+import { resourceUrn, withProvider, type Resource } from "./support/providers";
 
 jest.setTimeout(120_000);
 
@@ -29,15 +29,7 @@ const contoso = forest(lab, "contoso");
 const run = randomBytes(3).toString("hex");
 const PEM_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n";
 
-type Resource = "AzureADKerberosServer" | "CloudTrustPolicy" | "HostToRealmMapping" | "ConditionalAccessExclusion";
-const PROVIDERS: Record<Resource, [string, string]> = {
-    AzureADKerberosServer: ["bin/provider/resources/azure-ad-kerberos-server.js", "azureADKerberosServerProvider"],
-    CloudTrustPolicy: ["bin/provider/resources/cloud-trust-policy.js", "cloudTrustPolicyProvider"],
-    HostToRealmMapping: ["bin/provider/resources/host-to-realm-mapping.js", "hostToRealmMappingProvider"],
-    ConditionalAccessExclusion: ["bin/provider/resources/conditional-access-exclusion.js", "conditionalAccessExclusionProvider"],
-};
-const provider = Object.fromEntries(Object.entries(PROVIDERS).map(([r, [m, e]]) => [r, serializeProviderInNode(m, e).text])) as Record<Resource, string>;
-const urn = (r: Resource) => `urn:pulumi:reliability::entra-kerberos::pulumi-nodejs:dynamic/entra-kerberos:${r}::bad-input`;
+const urn = (r: Resource) => resourceUrn(r, "bad-input");
 
 let host: DynamicProviderHost;
 let ldap: Awaited<ReturnType<typeof silentListener>>;
@@ -54,7 +46,7 @@ function base(r: Resource): Record<string, any> {
         HostToRealmMapping: () => hostToRealmArgs(lab, `rel-bad-h2r-${run}`),
         ConditionalAccessExclusion: () => exclusionArgs(lab, `rel-bad-ca-${run}`, { excludeGroups: ["Storage Users"] }),
     };
-    return { __provider: provider[r], ...JSON.parse(JSON.stringify(b[r]())) };
+    return withProvider(r, b[r]());
 }
 
 interface Row {
@@ -240,7 +232,7 @@ describe("inputs only the server can judge fail at create, with nothing changed"
     ];
 
     function realServer(): Record<string, any> {
-        return { __provider: provider[K], ...JSON.parse(JSON.stringify(serverArgs(lab, contoso))), driftReasons: [] };
+        return withProvider(K, { ...serverArgs(lab, contoso), driftReasons: [] });
     }
 
     beforeAll(async () => {

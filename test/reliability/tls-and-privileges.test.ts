@@ -14,13 +14,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { ensureLabCa } from "../../lab/ca";
 import { readDc } from "../support/kerberos-lab";
 import { DynamicProviderHost } from "../support/dynamic-host";
-import { serializeProviderInNode } from "../support/serialize";
 import { seedForeignPolicy } from "./support/ca";
 import { cloudTrustArgs, exclusionArgs, graphConn, hostToRealmArgs, serverArgs } from "./support/inputs";
 import { emulatorAdmin, forest, REPO, reliabilityLab, requestLog, tenantState } from "./support/lab";
 import { readmePermissions } from "./support/readme";
 import { propertyCheck } from "./support/results";
 import { scanForSecrets } from "./support/secret-scan";
+import { resourceUrn, withProvider, type Resource } from "./support/providers";
 
 jest.setTimeout(180_000);
 
@@ -30,16 +30,7 @@ const run = randomBytes(3).toString("hex");
 const otherCaDir = fs.mkdtempSync(path.join(os.tmpdir(), "reliability-other-ca-"));
 const otherCa = fs.readFileSync(ensureLabCa(otherCaDir).certPath, "utf8"); // a real CA, just not the lab's
 
-type Resource = "AzureADKerberosServer" | "CloudTrustPolicy" | "HostToRealmMapping" | "ConditionalAccessExclusion";
-const PROVIDERS: Record<Resource, [string, string]> = {
-    AzureADKerberosServer: ["bin/provider/resources/azure-ad-kerberos-server.js", "azureADKerberosServerProvider"],
-    CloudTrustPolicy: ["bin/provider/resources/cloud-trust-policy.js", "cloudTrustPolicyProvider"],
-    HostToRealmMapping: ["bin/provider/resources/host-to-realm-mapping.js", "hostToRealmMappingProvider"],
-    ConditionalAccessExclusion: ["bin/provider/resources/conditional-access-exclusion.js", "conditionalAccessExclusionProvider"],
-};
-const provider = Object.fromEntries(Object.entries(PROVIDERS).map(([r, [m, e]]) => [r, serializeProviderInNode(m, e).text])) as Record<Resource, string>;
-const urn = (r: Resource) => `urn:pulumi:reliability::entra-kerberos::pulumi-nodejs:dynamic/entra-kerberos:${r}::access`;
-const withProvider = (r: Resource, inputs: Record<string, any>) => ({ __provider: provider[r], ...JSON.parse(JSON.stringify(inputs)) });
+const urn = (r: Resource) => resourceUrn(r, "access");
 
 afterAll(() => fs.rmSync(otherCaDir, { recursive: true, force: true }));
 

@@ -93,6 +93,27 @@ export async function rotateOutOfBand(lab: LabInfo, forest: LabForest): Promise<
     ]));
 }
 
+const CLAIMS_CONTAINER = (forest: LabForest) => `CN=EntraKerberosListClaims,CN=System,${forest.baseDn}`;
+
+/** The allow/deny list claims on the DC: owner → keywords, read independently. */
+export async function readListClaims(lab: LabInfo, forest: LabForest): Promise<Record<string, string[]>> {
+    return withAdminLdap(lab, forest, async (c) => {
+        const r = await c.search(CLAIMS_CONTAINER(forest), { scope: "one", filter: "(objectClass=serviceConnectionPoint)", attributes: ["description", "keywords"] })
+            .catch((e) => { if (/no such object|0x20/i.test(String(e?.message))) return { searchEntries: [] }; throw e; });
+        const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+        return Object.fromEntries(r.searchEntries.map((e) => [String(e.description), list(e.keywords).sort()]));
+    });
+}
+
+/** Removes every list claim (and the lock) of a lab domain: a clean start after an interrupted run. */
+export async function clearListClaims(lab: LabInfo, forest: LabForest): Promise<void> {
+    await withAdminLdap(lab, forest, async (c) => {
+        const r = await c.search(CLAIMS_CONTAINER(forest), { scope: "one", filter: "(objectClass=*)", attributes: ["1.1"] }).catch(() => ({ searchEntries: [] }));
+        for (const e of r.searchEntries) await c.del(e.dn).catch(() => undefined);
+        await c.del(CLAIMS_CONTAINER(forest)).catch(() => undefined);
+    });
+}
+
 /** Replaces one PRP attribute by hand, as an admin with ADUC would. */
 export async function editListByHand(lab: LabInfo, forest: LabForest, attr: "msDS-RevealOnDemandGroup" | "msDS-NeverRevealGroup", values: string[]): Promise<void> {
     await withAdminLdap(lab, forest, (c) => c.modify(kerberosDns(forest).computer, [new Change({ operation: "replace", modification: new Attribute({ type: attr, values }) })]));

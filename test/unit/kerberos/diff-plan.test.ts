@@ -2,7 +2,7 @@
 import { planDiff } from "../../../provider/kerberos/diff";
 import { planChanges } from "../../../provider/kerberos/plan";
 import { decideRotation } from "../../../provider/kerberos/rotation";
-import { adState, cloudTable, NO_CLOUD, observation, rotatedOnPrem } from "./fixtures";
+import { adState, cloudTable, NO_CLOUD, observation, rotatedOnPrem, CLAIM } from "./fixtures";
 
 const NOW = new Date("2026-02-01T00:00:00.000Z");
 const inputs = () => ({
@@ -70,8 +70,16 @@ describe("plan of a create/update", () => {
     });
 
     test("lists edited by hand are fixed in place without publishing", () => {
-        const obs = observation({ prp: { allow: { missing: ["CN=Staff"], extra: [] }, deny: { missing: [], extra: ["CN=X"] } } });
+        const obs = observation({ prp: { allow: { missing: ["CN=Staff"], extra: [] }, deny: { missing: [], extra: ["CN=X"] }, claim: CLAIM } });
         expect(planChanges(obs, noRotation, true).map((c) => c.kind)).toEqual(["allowList", "denyList"]);
+    });
+
+    test("a missing claim on lists that are in sync is written on its own; with a list change the list write carries it", () => {
+        const stale = { ...CLAIM, current: false };
+        expect(planChanges(observation({ prp: { allow: { missing: [], extra: [] }, deny: { missing: [], extra: [] }, claim: stale } }), noRotation, true))
+            .toEqual([{ kind: "listClaim", why: `claim of ${CLAIM.owner} missing or out of date` }]);
+        expect(planChanges(observation({ prp: { allow: { missing: ["CN=Staff"], extra: [] }, deny: { missing: [], extra: [] }, claim: stale } }), noRotation, true)
+            .map((c) => c.kind)).toEqual(["allowList"]);
     });
 
     test("missing objects or a missing cloud record are published again", () => {

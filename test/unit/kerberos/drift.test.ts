@@ -1,7 +1,7 @@
 // Drift rules: each difference between the observed server and the declared one, as the sentence a
 // preview shows. An in-sync server has none.
 import { driftReasons, keyAgeDays, keyAgeReason } from "../../../provider/kerberos/drift";
-import { adState, cloudTable, DNS, DOMAIN, KEY_TIME, NO_CLOUD, observation, rotatedOnPrem } from "./fixtures";
+import { adState, cloudTable, DNS, DOMAIN, KEY_TIME, NO_CLOUD, observation, rotatedOnPrem, CLAIM } from "./fixtures";
 
 const NOW = new Date("2026-02-01T00:00:00.000Z");
 
@@ -60,6 +60,7 @@ describe("drift rules", () => {
         const prp = {
             allow: { missing: ["CN=Staff,OU=Groups,DC=corp,DC=example,DC=com"], extra: ["CN=Domain Users,CN=Users,DC=corp,DC=example,DC=com"] },
             deny: { missing: ["CN=Domain Admins,CN=Users,DC=corp,DC=example,DC=com"], extra: [] },
+            claim: CLAIM,
         };
         expect(driftReasons(observation({ prp }), {}, NOW)).toEqual([
             "allow list: CN=Staff,OU=Groups,DC=corp,DC=example,DC=com missing; CN=Domain Users,CN=Users,DC=corp,DC=example,DC=com not desired",
@@ -69,8 +70,13 @@ describe("drift rules", () => {
             .toEqual(['allow/deny lists not checked: group "Staff" (allowedGroups[0]) was not found']);
     });
 
+    test("this owner's list claim missing from AD is drift, naming the owner and where the claim belongs", () => {
+        const prp = { allow: { missing: [], extra: [] }, deny: { missing: [], extra: [] }, claim: { ...CLAIM, current: false } };
+        expect(driftReasons(observation({ prp }), {}, NOW)).toEqual([`allow/deny list claim of ${CLAIM.owner} missing or out of date (${CLAIM.dn})`]);
+    });
+
     test("several differences are all reported, objects first", () => {
-        const r = driftReasons(observation({ ad: rotatedOnPrem(1586495, "2025-01-01T00:00:00.000Z"), prp: { allow: { missing: [], extra: ["CN=X"] }, deny: { missing: [], extra: [] } } }), { maxAgeDays: 180 }, NOW);
+        const r = driftReasons(observation({ ad: rotatedOnPrem(1586495, "2025-01-01T00:00:00.000Z"), prp: { allow: { missing: [], extra: ["CN=X"] }, deny: { missing: [], extra: [] }, claim: CLAIM } }), { maxAgeDays: 180 }, NOW);
         expect(r).toEqual(["key version on-prem 1586495 ≠ cloud 1585708", "key is 396 days old (maxAgeDays 180)", "allow list: CN=X not desired"]);
     });
 });

@@ -17,7 +17,7 @@ export function adState(over: Partial<KerberosServerState> = {}): KerberosServer
             dn: DNS.krbtgt, sid: "S-1-5-21-1-2-3-1103", sAMAccountName: "krbtgt_30775", branchId: 30775, linkedFrom: [DNS.computer],
             key: { keyVersion: 1585708, keyUpdatedOn: new Date(KEY_TIME), keyUpdatedFrom: "dc1.corp.example.com", originatingInvocationId: "00000000-0000-0000-0000-000000000001", keyVersionNumber: 2 },
         },
-        absent: false, complete: true, problems: [],
+        absent: false, complete: true, problems: [], claims: [],
         ...over,
     };
 }
@@ -33,10 +33,13 @@ export function cloudTable(over: Partial<KerberosServerTable> = {}): KerberosSer
 
 export const NO_CLOUD: Partial<KerberosServerTable> = { CloudDisplayName: null, CloudDomainDnsName: null, CloudId: null, CloudKeyVersion: null, CloudKeyUpdatedOn: null };
 
+/** This owner's claim, as written (in sync). */
+export const CLAIM = { owner: "proj/dev/corp", dn: `CN=0123,CN=EntraKerberosListClaims,CN=System,DC=corp,DC=example,DC=com`, current: true };
+
 export function observation(over: Partial<Observation> = {}): Observation {
     return {
         domain: DOMAIN, ad: adState(), cloud: cloudTable(),
-        prp: { allow: { missing: [], extra: [] }, deny: { missing: [], extra: [] } },
+        prp: { allow: { missing: [], extra: [] }, deny: { missing: [], extra: [] }, claim: CLAIM },
         ...over,
     };
 }

@@ -44,7 +44,7 @@ const rows: Row[] = [
     ["powershell ssh bad port", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", shell: { type: "ssh", host: "h", user: "u", privateKey: { env: "K" }, port: 70000 } }; }, ["publisher.shell.port"]],
     ["powershell shell unknown", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", shell: { type: "winrm" } }; }, ["publisher.shell"]],
     ["graph tenant missing", (i) => { i.graph.tenantId = ""; }, ["graph.tenantId"]],
-    ["graph credential unknown", (i) => { i.graph.credential = { type: "password" }; }, ["graph.credential"]],
+    ["graph credential unknown", (i) => { i.graph.credential = { type: "password" }; }, ["graph.credential.type"]],
     ["graph clientId not a GUID", (i) => { i.graph.credential.clientId = "app"; }, ["graph.credential.clientId"]],
     ["graph clientSecret as a value", (i) => { i.graph.credential.clientSecret = "s3cr3t-value"; }, ["graph.credential.clientSecret"]],
     ["graph endpoint http", (i) => { i.graph.graphEndpoint = "http://127.0.0.1:1"; }, ["graph.graphEndpoint"], /https/],
