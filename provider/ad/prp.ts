@@ -7,7 +7,7 @@
 // an allow-listed admin path is exactly what an Entra-to-AD attack needs).
 import { Attribute, Change, EqualityFilter, ExtensibleFilter, AndFilter, OrFilter } from "ldapts";
 import { ProviderError } from "../core/errors";
-import { DirectorySession } from "./connection";
+import { DirectorySession, isLdapResult } from "./connection";
 import { dnEquals } from "./escape";
 import { extendedDnControl } from "./controls";
 import { defaultDeniedGroups, domainSid, forestRootSid, GroupInput, parseExtendedDnSid, ResolvedGroup, resolveGroups } from "./groups";
@@ -208,15 +208,19 @@ export async function applyPrpLists(session: DirectorySession, computerDn: strin
  * theirs too, so it stays). Then the entries only this owner wanted are removed from the lists.
  * With no owner left the caller removes the server.
  */
-export async function releasePrpClaim(session: DirectorySession, computerDn: string | undefined, domainDn: string, owner: string): Promise<string[]> {
+export async function releasePrpClaim(session: DirectorySession, computerDn: string, domainDn: string, owner: string): Promise<string[]> {
     return withListLock(session, domainDn, owner, async () => {
         await removeClaim(session, domainDn, owner);
         const others = await readClaims(session, domainDn);
-        if (others.length === 0 || !computerDn) return others.map((c) => c.owner);
-        const builtinDenied = await defaultDeniedGroups(session);
-        const members = await readPrpMembers(session, computerDn);
-        const changes = listChanges(members, computePrpLists([], builtinDenied, []), others);
-        if (changes.length) await session.modify(computerDn, changes);
+        if (others.length === 0) return [];
+        const members = await readPrpMembers(session, computerDn).catch((e) => {
+            if (isLdapResult(e, "noSuchObject")) return undefined; // no server (left): no lists to tidy
+            throw e;
+        });
+        if (members) {
+            const changes = listChanges(members, computePrpLists([], await defaultDeniedGroups(session), []), others);
+            if (changes.length) await session.modify(computerDn, changes);
+        }
         return others.map((c) => c.owner);
     });
 }

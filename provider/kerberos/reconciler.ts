@@ -146,10 +146,8 @@ export async function removeServer(inputs: AzureADKerberosServerInputs, ctx: Ope
     const dns = kerberosServerDns(domainDnOf(domain));
     // Another stack that still declares this domain keeps the server (and its own list entries).
     const owner = listOwnerOf(inputs);
-    const others = await withDirectory(c.dir, async (s) => {
-        const computer = (await readKerberosServer(s, domain)).computer;
-        return releasePrpClaim(s, computer?.dn, dns.domain, owner);
-    }, { purpose: `release the allow/deny list claim of ${domain}` });
+    const others = await withDirectory(c.dir, (s) => releasePrpClaim(s, dns.computer, dns.domain, owner),
+        { purpose: `release the allow/deny list claim of ${domain}` });
     if (others.length) return; // theirs now; only the list entries no one else claims were removed
 
     try {

@@ -34,6 +34,14 @@ export interface PowerShellPublisherOptions {
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60 * 1000;
 
+/**
+ * How much longer than timeoutMs the script's own limit is (powershell-script.ts, watchdogLines).
+ * The script's clock starts after ours (pwsh start-up, the ssh connection), and the margin keeps it
+ * from ending pwsh before our timer fires even when this event loop is slow, so a hung run is
+ * reported as PublisherTimeout and not as a pwsh that died.
+ */
+export const SELF_STOP_MARGIN_MS = 2000;
+
 function validateOptions(o: PowerShellPublisherOptions): void {
     validateUserPrincipalName(o.cloudUserPrincipalName);
     if (o.cloudPassword !== undefined && (typeof o.cloudPassword !== "string" || o.cloudPassword === "")) {
@@ -78,6 +86,8 @@ export function createPowerShellPublisher(opts: PowerShellPublisherOptions): Ker
             rotateServerKey: operation === "set" && req.rotateServerKey === true,
             force: operation === "set" && req.rotateServerKey === true && req.force === true,
             nonce: randomBytes(12).toString("hex"),
+            // the timeout below kills only local processes; over ssh this is what ends the remote pwsh
+            stopAfterMs: Math.min(Math.ceil(timeoutMs) + SELF_STOP_MARGIN_MS, 2_147_483_647),
         };
         if (operation === "set" && req.force && !req.rotateServerKey) log("force applies to key rotation only; not passing -Force");
         const stdin = buildStdin(script, {

@@ -60,6 +60,11 @@ export interface ScriptRequest {
     force?: boolean;
     /** makes the result marker unique to this run, so no other output can be mistaken for it */
     nonce: string;
+    /**
+     * The run's own time limit in milliseconds, kept by the script on the host that runs it (see
+     * watchdogLines); without it the script sets none. The adapter always passes one.
+     */
+    stopAfterMs?: number;
 }
 
 export interface ScriptSecrets {
@@ -108,11 +113,42 @@ function operationLines(req: ScriptRequest): string[] {
     }
 }
 
+/**
+ * Run by a second runspace of the same pwsh process: unless $Stop is signalled first, it kills the
+ * process when $Ms have passed (pwsh 7: with its child processes; Windows PowerShell 5.1's .NET has
+ * no Kill(entireProcessTree), and there sshd's job object for the session ends the rest). Pure .NET
+ * calls, no cmdlet, so nothing has to be auto-loaded for it to work.
+ */
+export const WATCHDOG_SCRIPT =
+    "param($Ms, $Stop) if (-not $Stop.WaitOne($Ms)) { $p = [System.Diagnostics.Process]::GetCurrentProcess(); " +
+    "if ($PSVersionTable.PSVersion.Major -ge 7) { $p.Kill($true) } else { $p.Kill() } }";
+
+/**
+ * Arms the watchdog. Why the script bounds itself: the adapter's timeout kills only the processes
+ * on its own machine. Locally that is pwsh; over ssh it is the ssh client, and sshd does not end a
+ * command that runs without a terminal when the client goes away (observed with OpenSSH 9.2 on
+ * Linux; Win32-OpenSSH issue #1751), so a hung module would otherwise run on the host for good.
+ * `-tt` would make sshd hang the session up, but a terminal echoes stdin, and stdin holds the secrets.
+ * The runspace's pipeline thread is a foreground thread, so the `finally` below must stop it, or
+ * pwsh would not exit until the limit.
+ */
+function watchdogLines(stopAfterMs: number): string[] {
+    return [
+        "    $watchdogStop = [System.Threading.ManualResetEvent]::new($false)",
+        `    $watchdog = [powershell]::Create().AddScript(${psSingleQuoted(WATCHDOG_SCRIPT)}).AddArgument(${stopAfterMs}).AddArgument($watchdogStop)`,
+        "    $null = $watchdog.BeginInvoke()",
+    ];
+}
+
 /** The script body (part 3). Pure ASCII; the domain and UPN are validated and single-quoted. */
 export function buildScriptBody(req: ScriptRequest): string {
     const domain = validateDomainName(req.domain);
     const upn = validateUserPrincipalName(req.cloudUserPrincipalName);
     if (!/^[0-9a-f]{16,64}$/.test(req.nonce)) throw new Error("nonce must be lowercase hex");
+    const limit = req.stopAfterMs;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= 2_147_483_647)) {
+        throw new Error("stopAfterMs must be a positive 32-bit integer (WaitOne takes an Int32)");
+    }
     const lines = [
         "param([string]$SecretsLine)",
         "$ErrorActionPreference = 'Stop'",
@@ -147,6 +183,7 @@ export function buildScriptBody(req: ScriptRequest): string {
         "$fields = $null",
         "$SecretsLine = $null",
         "try {",
+        ...(limit !== undefined ? watchdogLines(limit) : []),
         `    Import-Module -Name '${MODULE_NAME}'`,
         ...operationLines(req),
         `    return ${EXIT.ok}`,
@@ -157,6 +194,10 @@ export function buildScriptBody(req: ScriptRequest): string {
         "    while ($null -ne $i -and $inner.Count -lt 4) { $inner += @{ type = $i.GetType().FullName; message = $i.Message }; $i = $i.InnerException }",
         "    Write-PekResult @{ ok = $false; error = @{ type = $e.GetType().FullName; message = $e.Message; errorId = $_.FullyQualifiedErrorId; inner = $inner } }",
         `    return ${EXIT.moduleError}`,
+        ...(limit !== undefined
+            // Set() returns a bool: into $null, or it would become the exit code the bootstrap reads
+            ? ["} finally {", "    if ($null -ne $watchdog) { $null = $watchdogStop.Set(); $watchdog.Dispose() }"]
+            : []),
         "}",
     ];
     return lines.join("\n") + "\n";
