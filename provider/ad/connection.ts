@@ -7,7 +7,7 @@ import { channel } from "node:diagnostics_channel";
 import {
     Change, Client, Control, Entry, Filter, InvalidCredentialsError, ResultCodeError, SearchOptions,
 } from "ldapts";
-import { ProviderError } from "../core/errors";
+import { ProviderError, scrubText } from "../core/errors";
 import { secureContextFor } from "../core/tls-context";
 import { normalizeDn } from "./escape";
 
@@ -135,12 +135,6 @@ function classifyConnectError(e: unknown): AttemptFailure["kind"] | undefined {
     return undefined;
 }
 
-/** Replaces every non-empty secret in a text (the bind password, passwords being set). */
-function scrub(text: string, secrets: Iterable<string>): string {
-    let out = text;
-    for (const s of secrets) if (s) out = out.split(s).join("***");
-    return out;
-}
 
 function describe(e: unknown): string {
     if (e instanceof ResultCodeError) return `${e.message.trim()} (LDAP ${ldapResultName(e.code)}, ${e.code})`;
@@ -224,7 +218,7 @@ export async function withDirectory<T>(conn: ResolvedDirectoryConnection, fn: (s
             } catch (e) {
                 if (e instanceof ResultCodeError) bump("binds"); // the DC answered
                 const kind = classifyConnectError(e);
-                if (kind) { failures.push({ url, kind, reason: scrub(describe(e), secrets) }); continue; }
+                if (kind) { failures.push({ url, kind, reason: scrubText(describe(e), secrets) }); continue; }
                 if (e instanceof InvalidCredentialsError) {
                     throw new ProviderError("DirectoryAuthFailed",
                         `LDAP bind as ${conn.username} to ${url} failed: invalid credentials${purpose}. Not trying other DCs (that could lock the account)`,
@@ -252,7 +246,7 @@ function operationError(op: string, target: string, url: string, e: unknown, sec
     const resultCode = e instanceof ResultCodeError ? e.code : undefined;
     const timedOut = resultCode === undefined && /timed out|timeout/i.test(String((e as Error)?.message));
     const code = resultCode !== undefined ? (RESULT_CODES[resultCode] ?? "DirectoryOperationFailed") : timedOut ? "DirectoryTimeout" : "DirectoryConnectionLost";
-    return new ProviderError(code, scrub(`LDAP ${op} ${target} on ${url} failed${purpose}: ${describe(e)}`, secrets), {
+    return new ProviderError(code, scrubText(`LDAP ${op} ${target} on ${url} failed${purpose}: ${describe(e)}`, secrets), {
         resource: url,
         serviceCode: resultCode !== undefined ? ldapResultName(resultCode) : undefined,
         retryable: resultCode === 51 || resultCode === 52 || timedOut || resultCode === undefined,

@@ -75,3 +75,30 @@ export function redactSecrets(text: string): string {
     for (const [re, rep] of REDACTIONS) out = out.replace(re, rep);
     return out;
 }
+
+/** Replaces every given secret value (longest first, so one inside another is not half-replaced) and anything secret-shaped. */
+export function scrubText(text: string, secrets: Iterable<string | undefined>): string {
+    let out = text;
+    for (const s of [...secrets].filter((x): x is string => !!x).sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
+    return redactSecrets(out);
+}
+
+/**
+ * The error to let out of a provider operation: a ProviderError whose message carries none of
+ * `secrets`, whatever library wrote the text. Its details are kept, and so is anything else it
+ * carries (a partial-create record, intune/partial-create.ts, whose reasons are scrubbed too).
+ */
+export function scrubbedError(e: unknown, secrets: Iterable<string | undefined>): ProviderError {
+    const list = [...secrets];
+    if (!(e instanceof ProviderError)) return new ProviderError("InternalError", scrubText(String((e as Error)?.message ?? e), list));
+    const message = scrubText(e.message, list);
+    const reasons: unknown = (e as any).reasons;
+    const cleanReasons = Array.isArray(reasons) ? reasons.map((r) => scrubText(String(r), list)) : reasons;
+    if (message === e.message && JSON.stringify(cleanReasons) === JSON.stringify(reasons)) return e;
+    const clean = new ProviderError(e.code, message, {
+        input: e.input, resource: e.resource, httpStatus: e.httpStatus, serviceCode: e.serviceCode, requestId: e.requestId, retryable: e.retryable,
+    });
+    for (const k of Object.keys(e)) if (!(k in clean)) (clean as any)[k] = (e as any)[k];
+    if (cleanReasons !== undefined) (clean as any).reasons = cleanReasons;
+    return clean;
+}

@@ -2,7 +2,7 @@
 // stack config given to `configure`), the clock, and every secret value resolved so far, so that
 // errors leaving the operation can be scrubbed of them whatever library produced the text.
 import type { ResolvedDirectoryConnection } from "../ad/connection";
-import { ProviderError, redactSecrets } from "../core/errors";
+import { scrubbedError, scrubText, type ProviderError } from "../core/errors";
 import { resolveSecret, type SecretConfig, type SecretRef } from "../core/secrets";
 import type { SecretResolver } from "../graph/types";
 import type { DirectoryConnection } from "./model";
@@ -39,19 +39,10 @@ export function resolveDirectory(d: DirectoryConnection, ctx: OperationContext):
 
 /** Replaces every resolved secret (and anything token-shaped) in a text. */
 export function scrub(text: string, ctx: OperationContext): string {
-    let out = text;
-    for (const s of ctx.secrets) if (s) out = out.split(s).join("***");
-    return redactSecrets(out);
+    return scrubText(text, ctx.secrets);
 }
 
 /** The error to let out of an operation: a ProviderError with a scrubbed message, details kept. */
 export function scrubError(e: unknown, ctx: OperationContext): ProviderError {
-    if (e instanceof ProviderError) {
-        const clean = scrub(e.message, ctx);
-        if (clean === e.message) return e;
-        return new ProviderError(e.code, clean, {
-            input: e.input, resource: e.resource, httpStatus: e.httpStatus, serviceCode: e.serviceCode, requestId: e.requestId, retryable: e.retryable,
-        });
-    }
-    return new ProviderError("InternalError", scrub(String((e as Error)?.message ?? e), ctx));
+    return scrubbedError(e, ctx.secrets);
 }

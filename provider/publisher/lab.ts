@@ -8,7 +8,7 @@
 // of a run reuse them instead of a TLS handshake per call. Idle ones close by themselves after a few
 // seconds and never keep the process alive.
 import { Agent, fetch } from "undici";
-import { ProviderError, redactSecrets } from "../core/errors";
+import { ProviderError, scrubText } from "../core/errors";
 import { fingerprint, SharedCache } from "../core/shared-cache";
 import { secureContextFor } from "../core/tls-context";
 import { networkCode } from "../graph/transport";
@@ -72,7 +72,7 @@ export function createLabPublisher(opts: LabPublisherOptions): KerberosPublisher
     async function post(op: "set" | "get" | "remove", req: SetServerRequest, renewed = false): Promise<unknown> {
         const what = `lab publisher ${op} ${req.domain} (${base}/${op})`;
         const secrets = [req.domainCredential?.password];
-        const scrub = (t: string) => redactSecrets(secrets.reduce((acc, s) => (s ? acc.split(s).join("***") : acc), t));
+        const scrub = (t: string) => scrubText(t, secrets);
         let token: string;
         try {
             token = await opts.getToken();

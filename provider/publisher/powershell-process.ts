@@ -15,6 +15,8 @@ export interface ProcessRun {
     label: string;
     /** stdout + stderr beyond this is a failure (a runaway child must not fill memory); default 8 MiB */
     maxOutputBytes?: number;
+    /** what a timeout stops, for its message; default "the process and its children were stopped" */
+    stoppedOnTimeout?: string;
 }
 
 export interface ProcessOutcome {
@@ -83,7 +85,7 @@ export function runProcess(run: ProcessRun): Promise<ProcessOutcome> {
             child.stderr?.destroy();
         };
         const timer = setTimeout(() => stop(new ProviderError("PublisherTimeout",
-            `${run.label} did not finish within ${Math.round(run.timeoutMs / 1000)} s; the process and its children were stopped. ` +
+            `${run.label} did not finish within ${Math.round(run.timeoutMs / 1000)} s; ${run.stoppedOnTimeout ?? "the process and its children were stopped"}. ` +
             "Raise the publisher's timeoutMs if the domain controllers or Entra are slow to answer", { retryable: true })), run.timeoutMs);
         const collect = (into: Buffer[]) => (chunk: Buffer) => {
             size += chunk.length;

@@ -105,6 +105,7 @@ export function createPowerShellPublisher(opts: PowerShellPublisherOptions): Ker
             outcome = shell.type === "ssh"
                 ? await withPrivateKeyFile(shell.privateKeyPem, (keyPath) => runProcess({
                     command: ssh, args: sshArgs(shell, keyPath, remoteCommandLine(pwsh, PWSH_ARGS)), stdin, env, timeoutMs, label,
+                    stoppedOnTimeout: `the ssh client was stopped, and the script ends pwsh on the host by itself within ${SELF_STOP_MARGIN_MS / 1000} s`,
                 }))
                 : await runProcess({ command: pwsh, args: PWSH_ARGS, stdin, env, timeoutMs, label });
         } catch (e) {

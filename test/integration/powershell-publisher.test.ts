@@ -1,7 +1,8 @@
 // The PowerShell publisher against the running lab, through the pwsh stand-in (there is no
 // PowerShell here): the adapter builds and sends the real script; the stand-in checks it, acts on
 // the lab publisher's HTTP endpoint and prints what ConvertTo-Json would. Locally and over a real
-// throwaway sshd on 127.0.0.1. AD objects only in contoso.lab.test (other tests use corp and fabrikam).
+// throwaway sshd on 127.0.0.1, including a host that hangs there: bounded by the publisher's timeout,
+// nothing left running on either side. AD objects only in contoso.lab.test (other tests use corp and fabrikam).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -77,6 +78,34 @@ function alive(pid: number): boolean {
     } catch {
         return false;
     }
+}
+
+/** Live (not zombie) processes other than this one whose /proc/<pid>/<file> contains needle. */
+function processesWith(file: "cmdline" | "environ", needle: string): number[] {
+    const found: number[] = [];
+    for (const entry of fs.readdirSync("/proc")) {
+        const pid = Number(entry);
+        if (!/^\d+$/.test(entry) || pid === process.pid) continue;
+        try {
+            if (fs.readFileSync(`/proc/${entry}/${file}`).includes(needle) && alive(pid)) found.push(pid);
+        } catch {
+            // gone meanwhile
+        }
+    }
+    return found;
+}
+
+/** A record file of the stand-in or the ssh recorder; undefined while it is being (re)written. */
+function readRecord(file: string): any {
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+        return undefined;
+    }
+}
+
+async function until(done: () => boolean, ms: number): Promise<void> {
+    for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
 }
 
 beforeAll(async () => {
@@ -201,15 +230,18 @@ describe("over SSH to a throwaway sshd on 127.0.0.1", () => {
         sshCommand: SSH_RECORDER,
     });
 
+    // the remote session's environment: ssh forwards none of ours, sshd sets these from authorized_keys
+    const remoteEnv = (): Record<string, string> => ({
+        PATH: `${STANDIN_DIR}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
+        STANDIN_LAB_PUBLISHER_URL: process.env.STANDIN_LAB_PUBLISHER_URL!,
+        STANDIN_LAB_TOKEN_URL: process.env.STANDIN_LAB_TOKEN_URL!,
+        STANDIN_LAB_CLIENT_ID: process.env.STANDIN_LAB_CLIENT_ID!,
+        STANDIN_LAB_CA_FILE: process.env.STANDIN_LAB_CA_FILE!,
+        STANDIN_RECORD_DIR: recordDir,
+    });
+
     beforeAll(async () => {
-        server = await startThrowawaySshd({
-            PATH: `${STANDIN_DIR}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
-            STANDIN_LAB_PUBLISHER_URL: process.env.STANDIN_LAB_PUBLISHER_URL!,
-            STANDIN_LAB_TOKEN_URL: process.env.STANDIN_LAB_TOKEN_URL!,
-            STANDIN_LAB_CLIENT_ID: process.env.STANDIN_LAB_CLIENT_ID!,
-            STANDIN_LAB_CA_FILE: process.env.STANDIN_LAB_CA_FILE!,
-            STANDIN_RECORD_DIR: recordDir,
-        });
+        server = await startThrowawaySshd(remoteEnv());
     }, 60_000);
 
     afterAll(async () => {
@@ -251,6 +283,81 @@ describe("over SSH to a throwaway sshd on 127.0.0.1", () => {
         expect(e.code).toBe("PublisherCommandFailed");
         expect(e.message).toMatch(/^Get-AzureADKerberosServer for absent\.lab\.test failed: .*Failed to connect to domain/);
     }, 60_000);
+
+    describe("a PowerShell host that hangs over SSH", () => {
+        // A second sshd whose sessions get STANDIN_FAIL=hang, plus a marker that only those sessions'
+        // processes carry in their environment: what the hung run leaves behind is found by it.
+        const marker = `hang-${process.pid}-${Date.now()}`;
+        const TIMEOUT_MS = 3000;
+        let hanging: ThrowawaySshd;
+        const hangingPublisher = () => publisher({
+            shell: { type: "ssh", host: "127.0.0.1", user: hanging.user, port: hanging.port, privateKeyPem: hanging.clientKeyPem, knownHostsFile: hanging.knownHostsFile },
+            pwshCommand: undefined, sshCommand: SSH_RECORDER, timeoutMs: TIMEOUT_MS,
+        });
+        const remoteLeftovers = () => processesWith("environ", `PEK_IT_HANG_MARKER=${marker}`);
+
+        beforeAll(async () => {
+            hanging = await startThrowawaySshd({ ...remoteEnv(), STANDIN_FAIL: "hang", PEK_IT_HANG_MARKER: marker });
+        }, 60_000);
+
+        afterAll(async () => {
+            for (const pid of remoteLeftovers()) process.kill(pid, "SIGKILL"); // only if the test failed
+            await hanging?.stop();
+        });
+
+        it("times out at the publisher's timeoutMs: PublisherTimeout, and neither the local ssh nor the remote pwsh and its child is left running", async () => {
+            const recsBefore = new Set(fs.readdirSync(recordDir));
+            const sshRecsBefore = new Set(fs.readdirSync(sshRecordDir));
+            expect(remoteLeftovers()).toEqual([]);
+            const started = Date.now();
+            const call = failure(hangingPublisher().set(req));
+
+            // while it hangs: the local ssh (and the recorder around it) and, over ssh, the stand-in
+            // and its child are running, and the scans below find them
+            const newSshRec = () => fs.readdirSync(sshRecordDir).filter((f) => !sshRecsBefore.has(f));
+            await until(() => newSshRec().length === 1 && readRecord(path.join(sshRecordDir, newSshRec()[0])) !== undefined, 5000);
+            const sshRec = readRecord(path.join(sshRecordDir, newSshRec()[0]));
+            const localSsh = () => processesWith("cmdline", sshRec.keyPath);
+            const remote = () => fs.readdirSync(recordDir).filter((f) => !recsBefore.has(f))
+                .map((f) => readRecord(path.join(recordDir, f)))
+                .filter((r) => r?.env?.PEK_IT_HANG_MARKER === marker && r.grandchildPid);
+            await until(() => remote().length === 1 && remoteLeftovers().length >= 2, 5000);
+            const [standin] = remote();
+            expect(remoteLeftovers()).toEqual(expect.arrayContaining([standin.pid, standin.grandchildPid]));
+            expect(localSsh().length).toBeGreaterThanOrEqual(2); // ssh-recorder and /usr/bin/ssh under it
+            expect(alive(sshRec.pid)).toBe(true);
+
+            const e = await call;
+            const took = Date.now() - started;
+            expect(e.code).toBe("PublisherTimeout");
+            expect(e.retryable).toBe(true);
+            expect(e.message).toBe(`Set-AzureADKerberosServer ${DOMAIN} (ssh ${hanging.user}@127.0.0.1:${hanging.port}) did not finish within 3 s; ` +
+                "the ssh client was stopped, and the script ends pwsh on the host by itself within 2 s. " +
+                "Raise the publisher's timeoutMs if the domain controllers or Entra are slow to answer");
+            for (const s of [domainPassword, cloudPassword, hanging.clientKeyPem.split("\n")[1]]) expect(`${e.message} ${JSON.stringify(e)}`).not.toContain(s);
+            expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
+            expect(took).toBeLessThan(TIMEOUT_MS + 5000);
+
+            // the local side is gone at once (killed as a process group); the remote side ends itself
+            // at the script's own limit, a margin after ours (sshd does not end it when ssh goes away)
+            await until(() => localSsh().length === 0 && !alive(sshRec.pid), 2000);
+            expect(localSsh()).toEqual([]);
+            expect(alive(sshRec.pid)).toBe(false);
+            const rejected = Date.now();
+            await until(() => remoteLeftovers().length === 0, 10_000);
+            expect(remoteLeftovers()).toEqual([]);
+            expect(alive(standin.pid)).toBe(false);
+            expect(alive(standin.grandchildPid)).toBe(false);
+            expect(Date.now() - rejected).toBeLessThan(8000);
+            expect(fs.existsSync(sshRec.keyPath)).toBe(false);
+        }, 60_000);
+
+        it("the same call through a working host then succeeds", async () => {
+            const viaSsh = await sshPublisher().set(req);
+            expectConsistent(viaSsh);
+            expect(await publisher().get(req)).toEqual(viaSsh);
+        }, 60_000);
+    });
 
     it("no secret in ssh's argv or environment", () => {
         const secrets = [domainPassword, cloudPassword, server.clientKeyPem.split("\n")[1]];
