@@ -31,7 +31,9 @@ const hits = scans.reduce((n, r) => n + r.hits, 0);
 row("secret scans / hits", scans.length, hits, `${(scans.reduce((n, r) => n + r.bytes, 0) / 1e6).toFixed(1)} MB scanned for ${Math.max(0, ...scans.map((r) => r.secrets))} secrets and shapes`);
 const props = (area) => records.filter((r) => r.kind === "property" && r.area === area);
 row("TLS: wrong or missing CA fails closed", props("tls").length, props("tls").filter((r) => r.ok).length, "LDAPS, Graph + token endpoint, lab publisher; also with NODE_TLS_REJECT_UNAUTHORIZED=0");
-row("least privilege: exact README permissions work / one missing is a clear 403", props("privilege").length, props("privilege").filter((r) => r.ok).length);
+const adPrivilege = props("privilege").filter((r) => /^AD: /.test(r.name ?? "")).length;
+row("least privilege: exact README rights work / one missing is a clear error", props("privilege").length, props("privilege").filter((r) => r.ok).length,
+    `Graph application permissions ${props("privilege").length - adPrivilege} (403), AD rights of the directory account ${adPrivilege} (DirectoryAccessDenied)`);
 row("operations with a deadline of their own", props("timeout").length, props("timeout").filter((r) => r.ok).length, "create/read/update/delete (+ CA diff) of all four resources");
 
 const width = (k) => Math.max(...rows.map((r) => String(r[k]).length), k.length);

@@ -110,6 +110,21 @@ export function ldapResultName(code: number): string {
     return RESULT_NAMES[code] ?? `result${code}`;
 }
 
+/**
+ * Says what right is missing when `work` is refused (insufficientAccessRights): the DC names the
+ * object, not what to grant.
+ */
+export async function withAccessHint<T>(work: () => Promise<T>, needs: string): Promise<T> {
+    try {
+        return await work();
+    } catch (e) {
+        if (!(e instanceof ProviderError) || e.code !== "DirectoryAccessDenied") throw e;
+        throw new ProviderError(e.code, `${e.message}. The directory account needs ${needs} (README: Least privileges)`, {
+            input: "directory.username", resource: e.resource, serviceCode: e.serviceCode, cause: e,
+        });
+    }
+}
+
 /** True if `e` is a ProviderError from an LDAP result with this RFC 4511 name (e.g. "noSuchObject"). */
 export function isLdapResult(e: unknown, name: string): boolean {
     return e instanceof ProviderError && e.serviceCode === name;

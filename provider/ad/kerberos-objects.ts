@@ -154,6 +154,8 @@ export interface KerberosServerState {
     problems: string[];
     /** who declared which allow/deny list entries (list-claims.ts); read in the same search */
     claims: ListClaim[];
+    /** what this account may not read (also in `problems`): the state cannot be judged, so nothing is written */
+    unreadable?: string[];
 }
 
 const SCP_ATTRS = ["keywords", "description"];
@@ -317,16 +319,22 @@ export async function readKerberosServer(session: DirectorySession, domainDnsNam
     }
 
     let krbtgt: KrbtgtState | undefined;
+    const unreadable: string[] = [];
     if (krbtgtEntry) {
         const { state, meta } = toKrbtgt(krbtgtEntry);
         krbtgt = state;
-        if (!state.branchId) {
+        if (!meta) {
+            // Every object has replPropertyMetaData: absent means this account may not read it, and
+            // then an absent msDS-SecondaryKrbTgtNumber proves nothing either (both need the same
+            // read right where Pre-Windows 2000 Compatible Access no longer grants it).
+            unreadable.push(`the key metadata of ${state.dn} is not readable with this account: grant it Read Property on ` +
+                "msDS-SecondaryKrbTgtNumber and replPropertyMetaData of that object (or keep Authenticated Users in Pre-Windows 2000 Compatible Access)");
+        } else if (!state.branchId) {
             // Microsoft's module's own wording for this case (kerberos-server.md §4.2)
             problems.push("Azure AD Kerberos Server object in Active Directory is missing required properties. Property: UserAccount.SecondaryKrbTgtNumber Value:0");
         }
         const pwd = meta ? passwordMetadata(meta) : undefined;
-        if (!meta) problems.push(`replPropertyMetaData of ${state.dn} is not readable with this account`);
-        else if (!pwd) problems.push(`${state.dn} has no password (no unicodePwd replication stamp)`);
+        if (meta && !pwd) problems.push(`${state.dn} has no password (no unicodePwd replication stamp)`);
         if (pwd) {
             const { configurationNamingContext } = await session.namingContexts();
             const from = await originatingDcName(session, {
@@ -350,7 +358,8 @@ export async function readKerberosServer(session: DirectorySession, domainDnsNam
     await prefetch.dsas; // settled before the caller can close the connection under it (never rejects)
     return {
         domainDnsName, dns, dc: session.url, dcHostName,
-        scp, computer, krbtgt, absent, complete: missing.length === 0 && problems.length === 0, problems,
+        scp, computer, krbtgt, absent, complete: missing.length === 0 && problems.length === 0 && unreadable.length === 0,
+        problems: [...problems, ...unreadable], unreadable,
         claims: parseClaims(entries, domainDn),
     };
 }

@@ -7,7 +7,7 @@
 // an allow-listed admin path is exactly what an Entra-to-AD attack needs).
 import { Attribute, Change, EqualityFilter, ExtensibleFilter, AndFilter, OrFilter } from "ldapts";
 import { ProviderError } from "../core/errors";
-import { DirectorySession, isLdapResult } from "./connection";
+import { DirectorySession, isLdapResult, withAccessHint } from "./connection";
 import { dnEquals } from "./escape";
 import { extendedDnControl } from "./controls";
 import { defaultDeniedGroups, domainSid, forestRootSid, GroupInput, parseExtendedDnSid, ResolvedGroup, resolveGroups } from "./groups";
@@ -190,9 +190,14 @@ export function listChanges(observed: { allowed: PrpMember[]; denied: PrpMember[
  * Writes this owner's lists under the domain's list lock: its claim first (so a concurrent writer
  * already keeps these entries), then one modify from a fresh read. Returns the attributes changed.
  */
+/** What a list write needs, for its access-denied message. */
+const LIST_RIGHTS = "Write Property on msDS-RevealOnDemandGroup and msDS-NeverRevealGroup of the AzureADKerberos computer, " +
+    "and full control of CN=EntraKerberosListClaims,CN=System (or create/delete child container and serviceConnectionPoint objects under CN=System, " +
+    "applied to descendants)";
+
 export async function applyPrpLists(session: DirectorySession, computerDn: string, domainDn: string, desired: DesiredPrp,
     owner: string, previousOwner?: string): Promise<string[]> {
-    return withListLock(session, domainDn, owner, async () => {
+    return withAccessHint(() => withListLock(session, domainDn, owner, async () => {
         const claim = ownClaim(desired);
         await writeClaim(session, domainDn, owner, claim.allow, claim.deny);
         if (previousOwner && previousOwner !== owner) await removeClaim(session, domainDn, previousOwner);
@@ -200,7 +205,7 @@ export async function applyPrpLists(session: DirectorySession, computerDn: strin
         const changes = listChanges(members, desired, claims.filter((c) => c.owner !== owner));
         if (changes.length) await session.modify(computerDn, changes);
         return [...new Set(changes.map((c) => c.modification.type))];
-    });
+    }), LIST_RIGHTS);
 }
 
 /**
@@ -209,7 +214,7 @@ export async function applyPrpLists(session: DirectorySession, computerDn: strin
  * With no owner left the caller removes the server.
  */
 export async function releasePrpClaim(session: DirectorySession, computerDn: string, domainDn: string, owner: string): Promise<string[]> {
-    return withListLock(session, domainDn, owner, async () => {
+    return withAccessHint(() => withListLock(session, domainDn, owner, async () => {
         await removeClaim(session, domainDn, owner);
         const others = await readClaims(session, domainDn);
         if (others.length === 0) return [];
@@ -222,5 +227,5 @@ export async function releasePrpClaim(session: DirectorySession, computerDn: str
             if (changes.length) await session.modify(computerDn, changes);
         }
         return others.map((c) => c.owner);
-    });
+    }), LIST_RIGHTS);
 }

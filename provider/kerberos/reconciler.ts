@@ -70,6 +70,12 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
     const domain = normalizeDomain(inputs.domain);
     const c = connect(inputs, ctx);
     const before = await observe(inputs, c.dir, c.publisher, ctx, { strict: true });
+    const unreadable = before.observation.ad.unreadable ?? [];
+    if (unreadable.length) {
+        // what looks missing may only be hidden: publishing would try to recreate a server that exists
+        throw new ProviderError("DirectoryAccessDenied", `cannot judge the Kerberos server of ${domain}: ${unreadable.join("; ")}. Nothing was changed`,
+            { input: "directory.username", resource: before.observation.ad.dns.krbtgt });
+    }
     const k = before.observation.ad.krbtgt?.key;
     const rotation = decideRotation({
         keyVersion: k?.keyVersion, cloudKeyVersion: before.observation.cloud.CloudKeyVersion, keyUpdatedOn: k?.keyUpdatedOn,
