@@ -48,9 +48,9 @@ console.log("(\"held\" is survived / refused / held, except for secret scans, wh
 // Properties the other layers already prove (not re-run here), with their status when a report exists.
 const ALSO = [
     ["e2e/azure-ad-kerberos-server.test.ts", "publisher failure after the AD objects exist: honest error, next up converges without duplicates; no secret in state, output, errors"],
-    ["integration/kerberos-reconciler.test.ts", "the same failed publish at reconciler level; hand-edited lists restored; nested privileged group refused"],
+    ["integration/kerberos-reconciler.test.ts", "the same failed publish at reconciler level; hand-edited lists restored; two owners of one domain keep each other's list entries; nested privileged group refused"],
     ["integration/graph-resilience.test.ts", "the one Graph retry policy per fault kind (429 with/without Retry-After, 5xx, resets, hangs, POST never blindly repeated)"],
-    ["integration/powershell-publisher.test.ts", "a hung pwsh is killed with its children at the timeout; module errors mapped; secrets never in argv"],
+    ["integration/powershell-publisher.test.ts", "a hung pwsh is killed with its children at the timeout, over SSH too (the remote pwsh ends itself); module errors mapped; secrets never in argv"],
     ["integration/ad-port.test.ts", "plain ldap:// refused without allowPlainLdap; DN and filter escaping against a real DC"],
     ["e2e/conditional-access-exclusion.test.ts", "two stacks own exclusions on one policy through create, update, destroy; unknown group fails preview with no PATCH"],
     ["e2e/conditional-access-throttle.test.ts", "10 exclusions on 5 policies converge under the 1 request/second throttle"],
