@@ -123,11 +123,21 @@ function generalizedTime(v: string | undefined): number | undefined {
 }
 
 /**
+ * The DC's clock (rootDSE currentTime): a lock's age is measured on the clock that stamped it, so a
+ * skewed clock where the provider runs can neither break a live lock nor keep a dead one.
+ */
+async function dcNow(s: DirectorySession): Promise<number> {
+    const [root] = await s.search("", { scope: "base", filter: "(objectClass=*)", attributes: ["currentTime"] });
+    return generalizedTime(root?.string("currentTime")) ?? Date.now();
+}
+
+/**
  * Runs `fn` holding the domain's list lock. Waits while another owner holds it, and breaks a lock
  * older than LOCK_STALE_MS (its holder died, or lost its connection before it could release it).
  * A lock held under this owner's own name is taken over at once: one resource runs one operation
  * at a time, so it was left by this owner's previous operation (e.g. its answer was lost). Always
- * releases it.
+ * releases it. (LDAP has no conditional delete: two waiters breaking the same dead lock in the same
+ * instant may both go ahead; the window is one round trip, and only after a holder died.)
  */
 export async function withListLock<T>(s: DirectorySession, domainDn: string, owner: string, fn: () => Promise<T>): Promise<T> {
     const container = claimsContainerDn(domainDn);
@@ -152,7 +162,7 @@ export async function withListLock<T>(s: DirectorySession, domainDn: string, own
         if (!held) continue;
         if (held.string("description") === owner) break; // ours, left behind: take it over
         const since = generalizedTime(held.string("whenCreated"));
-        if (since !== undefined && Date.now() - since > LOCK_STALE_MS) {
+        if (since !== undefined && (await dcNow(s)) - since > LOCK_STALE_MS) {
             await s.del(lock).catch((e) => { if (!isLdapResult(e, "noSuchObject")) throw e; });
             continue;
         }

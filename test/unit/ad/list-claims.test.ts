@@ -75,8 +75,8 @@ describe("claims", () => {
     });
 });
 
-/** A directory holding only the lock container's objects, to drive withListLock. */
-function lockDirectory(existing: Record<string, string> = {}) {
+/** A directory holding only the lock container's objects, to drive withListLock; its clock runs `dcOffsetMs` from ours. */
+function lockDirectory(existing: Record<string, string> = {}, dcOffsetMs = 0) {
     const objects = new Map<string, { description?: string; whenCreated: string }>(Object.entries(existing).map(([dn, whenCreated]) => [dn, { whenCreated }]));
     const container = claimsContainerDn(D);
     const ldapError = (name: string) => new ProviderError("DirectoryError", name, { serviceCode: name });
@@ -86,12 +86,13 @@ function lockDirectory(existing: Record<string, string> = {}) {
         async add(dn: string, attrs: Record<string, unknown>) {
             if (objects.has(dn)) throw ldapError("entryAlreadyExists");
             if (dn !== container && !objects.has(parentOf(dn))) throw ldapError("noSuchObject");
-            objects.set(dn, { description: String(attrs.description), whenCreated: generalized(new Date()) });
+            objects.set(dn, { description: String(attrs.description), whenCreated: generalized(new Date(Date.now() + dcOffsetMs)) });
         },
         async del(dn: string) {
             if (!objects.delete(dn)) throw ldapError("noSuchObject");
         },
         async search(base: string) {
+            if (base === "") return [new DirEntry({ dn: "", currentTime: generalized(new Date(Date.now() + dcOffsetMs)) })];
             const o = objects.get(base);
             if (!o) throw ldapError("noSuchObject");
             return [new DirEntry({ dn: base, description: o.description ?? "", whenCreated: o.whenCreated })];
@@ -123,6 +124,19 @@ describe("the domain's list lock", () => {
         const old = generalized(new Date(Date.now() - LOCK_STALE_MS - 60_000));
         const dir = lockDirectory({ [claimsContainerDn(D)]: old, [`CN=lock,${claimsContainerDn(D)}`]: old });
         await expect(withListLock(dir.session, D, "p/a/corp", async () => "ran")).resolves.toBe("ran");
+    });
+
+    test("a lock's age is measured on the DC's clock: a skewed local clock neither breaks a live lock nor keeps a dead one", async () => {
+        const dcNow = Date.now() - 10 * 60_000; // the DC is 10 minutes behind us
+        const live = lockDirectory({ [claimsContainerDn(D)]: generalized(new Date(dcNow)), [`CN=lock,${claimsContainerDn(D)}`]: generalized(new Date(dcNow - 5_000)) }, -10 * 60_000);
+        let ran = false;
+        const work = withListLock(live.session, D, "p/a/corp", async () => { ran = true; });
+        await new Promise((r) => setTimeout(r, 700));
+        expect(ran).toBe(false); // 5 s old on the DC's clock, though 10 minutes old on ours
+        live.objects.delete(live.lock);
+        await work;
+        const dead = lockDirectory({ [claimsContainerDn(D)]: "20260101000000.0Z", [`CN=lock,${claimsContainerDn(D)}`]: generalized(new Date(Date.now() + 10 * 60_000 - LOCK_STALE_MS - 60_000)) }, 10 * 60_000);
+        await expect(withListLock(dead.session, D, "p/a/corp", async () => "ran")).resolves.toBe("ran"); // in our future, but stale for the DC
     });
 
     test("a fresh lock under this owner's own name (its previous operation lost the connection) is taken over at once", async () => {
