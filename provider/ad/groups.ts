@@ -23,6 +23,8 @@ export interface GroupInput {
     value: string;
     /** where they wrote it, for the error: "allowedGroups[1]" */
     input?: string;
+    /** a group that may no longer exist (another owner's claim): not found is undefined, not an error */
+    optional?: boolean;
 }
 
 /** The domain's SID (objectSid of the domain head), once per session. */
@@ -138,7 +140,12 @@ function matches(k: Kind, e: DirEntry, sid: string): boolean {
  * DN `<SID=…>`, which AD accepts as a value of the PRP attributes.
  */
 export async function resolveGroups(session: DirectorySession, inputs: (string | GroupInput)[], domainDnsName?: string): Promise<ResolvedGroup[]> {
-    const items = inputs.map((i) => (typeof i === "string" ? { value: i } : i));
+    const items = inputs.map((i) => (typeof i === "string" ? { value: i } : { ...i, optional: false }));
+    return resolveGroupsAllowingMissing(session, items, domainDnsName) as Promise<ResolvedGroup[]>; // none optional: none undefined
+}
+
+/** resolveGroups, where an `optional` input that names no group resolves to undefined. */
+export async function resolveGroupsAllowingMissing(session: DirectorySession, items: GroupInput[], domainDnsName?: string): Promise<(ResolvedGroup | undefined)[]> {
     if (items.length === 0) return [];
     const where = domainDnsName ? `domain ${domainDnsName}` : `the domain of ${session.url}`;
     for (const it of items) {
@@ -173,6 +180,7 @@ export async function resolveGroups(session: DirectorySession, inputs: (string |
             const wk = Object.values(WELL_KNOWN_GROUPS).find((g) => "rid" in g.sid && k.sid.endsWith(`-${g.sid.rid}`));
             return { dn: `<SID=${k.sid}>`, sid: k.sid, name: wk?.name ?? k.sid };
         }
+        if (it.optional) return undefined;
         throw new ProviderError("GroupNotFound", `${label} was not found in ${where} (looked for a group with that ${k.kind === "name" ? "sAMAccountName" : k.kind === "dn" ? "DN" : "objectSid"})`, { input: it.input });
     });
 }

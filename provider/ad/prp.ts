@@ -10,7 +10,7 @@ import { ProviderError } from "../core/errors";
 import { DirectorySession, isLdapResult, withAccessHint } from "./connection";
 import { dnEquals } from "./escape";
 import { extendedDnControl } from "./controls";
-import { defaultDeniedGroups, domainSid, forestRootSid, GroupInput, parseExtendedDnSid, ResolvedGroup, resolveGroups } from "./groups";
+import { defaultDeniedGroups, domainSid, forestRootSid, GroupInput, parseExtendedDnSid, ResolvedGroup, resolveGroupsAllowingMissing } from "./groups";
 import { readClaims, removeClaim, withListLock, writeClaim, type ListClaim } from "./list-claims";
 import { PRIVILEGED_GROUPS, privilegedGroupBySid, privilegedGroupName } from "./privileged-groups";
 import { DEFAULT_DENIED_GROUPS, sidToBytes, WELL_KNOWN_GROUPS, wellKnownGroupSid } from "./sid";
@@ -31,7 +31,12 @@ export interface DesiredPrp {
     deny: ResolvedGroup[];
     /** the nine built-in denied groups, resolved (also the privileged set) */
     builtinDenied: ResolvedGroup[];
+    /** the groups other owners claim (list-claims.ts): this owner neither reports nor removes them */
+    claimedByOthers: { allow: ClaimedGroup[]; deny: ClaimedGroup[] };
 }
+
+/** A group another owner claims: its SID, and its DN when it was resolved (to compare DN-only reads). */
+export type ClaimedGroup = { sid: string; dn?: string };
 
 /** Pure: the lists to write, each group once (by SID), built-in denied groups first. */
 export function computePrpLists(allowed: ResolvedGroup[], builtinDenied: ResolvedGroup[], extraDenied: ResolvedGroup[]): DesiredPrp {
@@ -39,7 +44,7 @@ export function computePrpLists(allowed: ResolvedGroup[], builtinDenied: Resolve
         const seen = new Set<string>();
         return groups.filter((g) => (seen.has(g.sid) ? false : (seen.add(g.sid), true)));
     };
-    return { allow: unique(allowed), deny: unique([...builtinDenied, ...extraDenied]), builtinDenied };
+    return { allow: unique(allowed), deny: unique([...builtinDenied, ...extraDenied]), builtinDenied, claimedByOthers: { allow: [], deny: [] } };
 }
 
 export interface ListDifference {
@@ -60,18 +65,19 @@ export interface PrpMember {
  * Entries another owner claims (by SID, see list-claims.ts) are not "extra": they are not this
  * owner's to remove.
  */
-export function compareList(observed: (string | PrpMember)[], desired: ResolvedGroup[], claimedByOthers: ReadonlySet<string> = new Set()): ListDifference {
+export function compareList(observed: (string | PrpMember)[], desired: ResolvedGroup[], claimedByOthers: ClaimedGroup[] = []): ListDifference {
     const obs = observed.map((o) => (typeof o === "string" ? { dn: o } : o));
-    const same = (o: PrpMember, d: ResolvedGroup) => (o.sid ? o.sid === d.sid : !d.dn.startsWith("<") && dnEquals(o.dn, d.dn));
+    const same = (o: PrpMember, d: ClaimedGroup) => (o.sid ? o.sid === d.sid : !!d.dn && !d.dn.startsWith("<") && dnEquals(o.dn, d.dn));
     return {
         missing: desired.filter((d) => !obs.some((o) => same(o, d))).map((d) => d.dn),
-        extra: obs.filter((o) => !desired.some((d) => same(o, d)) && !(o.sid && claimedByOthers.has(o.sid))).map((o) => o.dn),
+        extra: obs.filter((o) => !desired.some((d) => same(o, d)) && !claimedByOthers.some((c) => same(o, c))).map((o) => o.dn),
     };
 }
 
-/** The SIDs other owners claim, per list. */
-export function claimedSids(others: ListClaim[]): { allow: Set<string>; deny: Set<string> } {
-    return { allow: new Set(others.flatMap((c) => c.allow)), deny: new Set(others.flatMap((c) => c.deny)) };
+/** The groups other owners claim, per list, by SID (for lists read with SIDs). */
+export function claimedSids(others: ListClaim[]): { allow: ClaimedGroup[]; deny: ClaimedGroup[] } {
+    const bySid = (sids: string[]) => [...new Set(sids)].map((sid) => ({ sid }));
+    return { allow: bySid(others.flatMap((c) => c.allow)), deny: bySid(others.flatMap((c) => c.deny)) };
 }
 
 /** Pure: what this owner's claim says: its allow list, and its deny list beyond the nine built-in groups. */
@@ -86,7 +92,8 @@ export function ownClaim(desired: DesiredPrp): { allow: string[]; deny: string[]
  * Then the lists are re-read with SIDs (readPrpMembers). Unverified: the lab has no child domain.
  */
 export function needsSidComparison(desired: DesiredPrp): boolean {
-    return [...desired.allow, ...desired.deny].some((g) => g.dn.startsWith("<"));
+    const { allow, deny } = desired.claimedByOthers;
+    return [...desired.allow, ...desired.deny, ...allow, ...deny].some((g) => !g.dn || g.dn.startsWith("<"));
 }
 
 /** Both lists of the computer with each value's SID (one search with the extended-DN control). */
@@ -111,17 +118,27 @@ export function describeListDrift(list: "allow list" | "deny list", d: ListDiffe
  * Resolves the desired lists in one search: allowedGroups (or Domain Users), the nine built-in
  * denied groups by SID (names are localized), and deniedGroups. Errors name the input.
  */
-export async function resolveDesiredPrp(session: DirectorySession, inputs: PrpInputs, domainDnsName: string): Promise<DesiredPrp> {
+export async function resolveDesiredPrp(session: DirectorySession, inputs: PrpInputs, domainDnsName: string, others: ListClaim[] = []): Promise<DesiredPrp> {
     const [dom, root] = await Promise.all([domainSid(session), forestRootSid(session)]);
     const allowedItems: GroupInput[] = inputs.allowedGroups === undefined
         ? [{ value: wellKnownGroupSid("DomainUsers", dom, root), input: "allowedGroups (default: Domain Users)" }]
         : inputs.allowedGroups.map((value, i) => ({ value, input: `allowedGroups[${i}]` }));
     const builtinItems: GroupInput[] = DEFAULT_DENIED_GROUPS.map((g) => ({ value: wellKnownGroupSid(g, dom, root), input: `built-in denied group ${WELL_KNOWN_GROUPS[g].name}` }));
     const deniedItems: GroupInput[] = (inputs.deniedGroups ?? []).map((value, i) => ({ value, input: `deniedGroups[${i}]` }));
-    const all = await resolveGroups(session, [...allowedItems, ...builtinItems, ...deniedItems], domainDnsName);
+    // other owners' groups come along in the same search, so their list values compare by DN too
+    const claimed = claimedSids(others);
+    const claimedItems = (list: ClaimedGroup[]): GroupInput[] => list.map((c) => ({ value: c.sid, optional: true }));
+    const own = [...allowedItems, ...builtinItems, ...deniedItems];
+    const all = await resolveGroupsAllowingMissing(session, [...own, ...claimedItems(claimed.allow), ...claimedItems(claimed.deny)], domainDnsName);
     const a = allowedItems.length;
     const b = builtinItems.length;
-    return computePrpLists(all.slice(0, a), all.slice(a, a + b), all.slice(a + b));
+    const ownResolved = all.slice(0, own.length) as ResolvedGroup[]; // not optional: all resolved
+    // a claimed group that no longer exists cannot be on a list (AD drops values of deleted objects)
+    const withDn = (list: ClaimedGroup[], from: number) => list.flatMap((c, i) => { const g = all[from + i]; return g ? [{ sid: c.sid, dn: g.dn }] : []; });
+    return {
+        ...computePrpLists(ownResolved.slice(0, a), ownResolved.slice(a, a + b), ownResolved.slice(a + b)),
+        claimedByOthers: { allow: withDn(claimed.allow, own.length), deny: withDn(claimed.deny, own.length + claimed.allow.length) },
+    };
 }
 
 /**

@@ -8,7 +8,7 @@ import { withDirectory, type ResolvedDirectoryConnection } from "../ad/connectio
 import { domainDnOf, readKerberosServer, type KerberosServerState } from "../ad/kerberos-objects";
 import { claimDn, claimMatches } from "../ad/list-claims";
 import {
-    assertNoPrivilegedAllowed, claimedSids, compareList, needsSidComparison, ownClaim, readPrpMembers, resolveDesiredPrp, type DesiredPrp,
+    assertNoPrivilegedAllowed, compareList, needsSidComparison, ownClaim, readPrpMembers, resolveDesiredPrp, type DesiredPrp,
 } from "../ad/prp";
 import { ProviderError } from "../core/errors";
 import type { PublisherHandle } from "../publisher/factory";
@@ -40,10 +40,11 @@ async function observeDirectory(inputs: AzureADKerberosServerInputs, dir: Resolv
     return withDirectory(dir, async (s) => {
         // the well-known groups come with the same search: resolving the desired lists below needs no search of its own
         const ad: KerberosServerState = await readKerberosServer(s, domain, { withWellKnownGroups: true });
+        const owner = listOwnerOf(inputs);
         let desired: DesiredPrp | undefined;
         let prpError: string | undefined;
         try {
-            desired = await resolveDesiredPrp(s, inputs, domain);
+            desired = await resolveDesiredPrp(s, inputs, domain, ad.claims.filter((c) => c.owner !== owner));
         } catch (e) {
             if (opts.strict || !(e instanceof ProviderError && GROUP_ERRORS.has(e.code))) throw e;
             prpError = e.message; // refresh still reports everything else
@@ -51,16 +52,13 @@ async function observeDirectory(inputs: AzureADKerberosServerInputs, dir: Resolv
         if (desired && opts.strict && inputs.allowPrivilegedGroups !== true) await assertNoPrivilegedAllowed(s, desired);
         let prp: Observation["prp"];
         if (desired && ad.computer) {
-            const owner = listOwnerOf(inputs);
-            const others = ad.claims.filter((c) => c.owner !== owner);
-            // other owners' claims are SIDs: compare by SID then (one more search, only when shared)
-            const members = needsSidComparison(desired) || others.length
+            const members = needsSidComparison(desired)
                 ? await readPrpMembers(s, ad.computer.dn)
                 : { allowed: ad.computer.allowedGroups, denied: ad.computer.deniedGroups };
-            const claimed = claimedSids(others);
+            const { claimedByOthers } = desired;
             const own = ownClaim(desired);
             prp = {
-                allow: compareList(members.allowed, desired.allow, claimed.allow), deny: compareList(members.denied, desired.deny, claimed.deny),
+                allow: compareList(members.allowed, desired.allow, claimedByOthers.allow), deny: compareList(members.denied, desired.deny, claimedByOthers.deny),
                 claim: { owner, dn: claimDn(domainDnOf(domain), owner), current: claimMatches(ad.claims.find((c) => c.owner === owner), own.allow, own.deny) },
             };
         }

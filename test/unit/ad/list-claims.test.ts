@@ -8,7 +8,7 @@ import type { ResolvedGroup } from "../../../provider/ad/groups";
 import {
     claimDn, claimMatches, claimsContainerDn, LOCK_STALE_MS, parseClaims, withListLock, type ListClaim,
 } from "../../../provider/ad/list-claims";
-import { compareList, computePrpLists, listChanges, ownClaim } from "../../../provider/ad/prp";
+import { compareList, computePrpLists, listChanges, needsSidComparison, ownClaim } from "../../../provider/ad/prp";
 
 const D = "DC=corp,DC=example,DC=com";
 const S = "S-1-5-21-1-2-3";
@@ -34,7 +34,17 @@ describe("one owner's changes to a shared list", () => {
         expect(changesOf(listChanges(observed, desired, others))).toEqual([
             `add msDS-RevealOnDemandGroup: ${STAFF.dn}`, `delete msDS-RevealOnDemandGroup: ${GUESTS.dn}`,
         ]);
-        expect(compareList(observed.allowed, desired.allow, new Set(others[0].allow))).toEqual({ missing: [STAFF.dn], extra: [GUESTS.dn] });
+        expect(compareList(observed.allowed, desired.allow, [{ sid: DOMAIN_USERS.sid }])).toEqual({ missing: [STAFF.dn], extra: [GUESTS.dn] });
+        // read without SIDs (the usual refresh), another owner's group is recognised by its resolved DN
+        expect(compareList(observed.allowed.map((m) => m.dn), desired.allow, [{ sid: DOMAIN_USERS.sid, dn: DOMAIN_USERS.dn }]))
+            .toEqual({ missing: [STAFF.dn], extra: [GUESTS.dn] });
+    });
+
+    test("another owner's group of another domain (<SID=…>) makes the refresh read the lists with SIDs", () => {
+        const d = computePrpLists([STAFF], [ADMINS], []);
+        expect(needsSidComparison(d)).toBe(false);
+        expect(needsSidComparison({ ...d, claimedByOthers: { allow: [{ sid: DOMAIN_USERS.sid, dn: DOMAIN_USERS.dn }], deny: [] } })).toBe(false);
+        expect(needsSidComparison({ ...d, claimedByOthers: { allow: [{ sid: "S-1-5-21-9-9-9-519", dn: "<SID=S-1-5-21-9-9-9-519>" }], deny: [] } })).toBe(true);
     });
 
     test("in sync: no change at all (so no write, no replication)", () => {
