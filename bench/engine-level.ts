@@ -7,14 +7,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import type { LabInfo } from "../lab/layout";
 import { cpuMeter, cpuSeconds, type CpuUse } from "./cpu";
 import type { ProxyStats } from "./delay-proxy";
-import { countGraphRequests, type EmulatorAdmin, type GraphCounts } from "./emulator-admin";
-import { policyInputs, serverInputs, type SyntheticDomain } from "./fixtures";
-import { lowerBoundMs, type Latency } from "./lower-bound";
+import { countGraphRequests, type GraphCounts } from "./emulator-admin";
+import { policyInputs, serverInputs, type BenchSetup } from "./fixtures";
+import { lowerBoundMs } from "./lower-bound";
 import { sampleDescendants, type ProcessKind, type ProcessSample } from "./memory";
-import type { ProxyHandle } from "./proxy-process";
 import { median } from "./stats";
 
 export type StackKind = "real" | "noop";
@@ -38,13 +36,7 @@ export interface EngineRow {
     lowerBoundMs: number;
 }
 
-export interface EngineLevelOptions {
-    lab: LabInfo;
-    ca: string;
-    domains: SyntheticDomain[];
-    proxy: ProxyHandle;
-    admin: EmulatorAdmin;
-    latency: Latency;
+export interface EngineLevelOptions extends BenchSetup {
     /** the engine's --parallel (its default, stated in the report) */
     parallelism: number;
     sizes: number[];

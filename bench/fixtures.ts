@@ -6,6 +6,19 @@
 // domains of one tenant (the Graph token, the audit-log query) is shared, as it would be in reality.
 import * as fs from "node:fs";
 import type { LabForest, LabInfo } from "../lab/layout";
+import type { EmulatorAdmin } from "./emulator-admin";
+import type { Latency } from "./lower-bound";
+import type { ProxyHandle } from "./proxy-process";
+
+/** What both bench levels are given: the lab, its CA, the synthetic domains behind the delay proxy. */
+export interface BenchSetup {
+    lab: LabInfo;
+    ca: string;
+    domains: SyntheticDomain[];
+    proxy: ProxyHandle;
+    admin: EmulatorAdmin;
+    latency: Latency;
+}
 
 export interface SyntheticDomain {
     /** resource name */

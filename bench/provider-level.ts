@@ -5,14 +5,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import type { LabInfo } from "../lab/layout";
 import { cpuMeter, type CpuUse } from "./cpu";
 import type { ProxyStats } from "./delay-proxy";
-import { countGraphRequests, type EmulatorAdmin, type GraphCounts } from "./emulator-admin";
-import { serverInputs, type SyntheticDomain } from "./fixtures";
-import { lowerBoundMs, type Latency } from "./lower-bound";
+import { countGraphRequests, type GraphCounts } from "./emulator-admin";
+import { serverInputs, type BenchSetup } from "./fixtures";
+import { lowerBoundMs } from "./lower-bound";
 import type { ReadResult } from "./provider-read";
-import type { ProxyHandle } from "./proxy-process";
 import { median } from "./stats";
 
 const run = promisify(execFile);
@@ -30,13 +28,7 @@ export interface ProviderRow {
     lowerBoundMs: number;
 }
 
-export interface ProviderLevelOptions {
-    lab: LabInfo;
-    ca: string;
-    domains: SyntheticDomain[];
-    proxy: ProxyHandle;
-    admin: EmulatorAdmin;
-    latency: Latency;
+export interface ProviderLevelOptions extends BenchSetup {
     concurrency: number;
     sizes: number[];
     repetitions: number;

@@ -2,7 +2,7 @@
 // stack config given to `configure`), the clock, and every secret value resolved so far, so that
 // errors leaving the operation can be scrubbed of them whatever library produced the text.
 import type { ResolvedDirectoryConnection } from "../ad/connection";
-import { scrubbedError, scrubText, type ProviderError } from "../core/errors";
+import { scrubbedError, type ProviderError } from "../core/errors";
 import { resolveSecret, type SecretConfig, type SecretRef } from "../core/secrets";
 import type { SecretResolver } from "../graph/types";
 import type { DirectoryConnection } from "./model";
@@ -35,11 +35,6 @@ export function resolveDirectory(d: DirectoryConnection, ctx: OperationContext):
         urls: d.urls, username: d.username, password: secretResolver(ctx)(d.password, "directory.password"),
         caCertificate: d.caCertificate, tlsServerName: d.tlsServerName, allowPlainLdap: d.allowPlainLdap, timeoutMs: d.timeoutMs,
     };
-}
-
-/** Replaces every resolved secret (and anything token-shaped) in a text. */
-export function scrub(text: string, ctx: OperationContext): string {
-    return scrubText(text, ctx.secrets);
 }
 
 /** The error to let out of an operation: a ProviderError with a scrubbed message, details kept. */

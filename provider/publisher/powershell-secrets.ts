@@ -3,7 +3,7 @@
 // only; these helpers cover the rest: the child's environment (a SecretRef { env } means the
 // secret IS in this process's environment, and children inherit it by default) and every text
 // that leaves the adapter (logs, error messages), in case the module or ssh echoes something.
-import { redactSecrets } from "../core/errors";
+import { scrubText } from "../core/errors";
 
 /**
  * Shorter values are not scrubbed out of text (replacing every "ab" would mangle messages); in the
@@ -25,13 +25,8 @@ export type Scrubber = (text: string) => string;
 /** Replaces every secret (and its base64 form) with "***", then applies the package-wide redaction. */
 export function makeScrubber(secrets: (string | undefined)[]): Scrubber {
     const all = secrets.filter((s): s is string => typeof s === "string" && s.length > 0).flatMap(variants)
-        .filter((v) => v.length >= MIN_SUBSTRING_LENGTH)
-        .sort((a, b) => b.length - a.length); // longest first, so a secret inside another is not half-replaced
-    return (text) => {
-        let out = text;
-        for (const v of all) out = out.split(v).join("***");
-        return redactSecrets(out);
-    };
+        .filter((v) => v.length >= MIN_SUBSTRING_LENGTH);
+    return (text) => scrubText(text, all);
 }
 
 /**

@@ -2,6 +2,7 @@
 // One ConditionalAccessExclusion per entry of the structured config key `exclusions`.
 import * as pulumi from "@pulumi/pulumi";
 import { ConditionalAccessExclusion } from "pulumi-entra-kerberos/bin/provider/resources/conditional-access-exclusion";
+import { labGraphFromConfig } from "../lab-graph";
 
 interface ExclusionSpec {
     name: string;
@@ -12,13 +13,7 @@ interface ExclusionSpec {
 }
 
 const config = new pulumi.Config();
-const graph = {
-    tenantId: config.require("tenantId"),
-    credential: { type: "clientSecret" as const, clientId: config.require("clientId"), clientSecret: { env: config.require("clientSecretEnv") } },
-    graphEndpoint: config.require("graphEndpoint"),
-    authorityHost: config.require("graphEndpoint"),
-    caCertificate: config.require("caCertificate"),
-};
+const graph = labGraphFromConfig(config);
 
 const exclusions = config.requireObject<ExclusionSpec[]>("exclusions").map((s) => new ConditionalAccessExclusion(s.name, {
     graph,

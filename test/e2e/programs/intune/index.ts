@@ -2,15 +2,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CloudTrustPolicy } from "pulumi-entra-kerberos/bin/provider/resources/cloud-trust-policy";
 import { HostToRealmMapping } from "pulumi-entra-kerberos/bin/provider/resources/host-to-realm-mapping";
+import { labGraphFromConfig } from "../lab-graph";
 
 const config = new pulumi.Config();
-const graph = {
-    tenantId: config.require("tenantId"),
-    credential: { type: "clientSecret" as const, clientId: config.require("clientId"), clientSecret: { env: config.require("clientSecretEnv") } },
-    graphEndpoint: config.require("graphEndpoint"),
-    authorityHost: config.require("graphEndpoint"),
-    caCertificate: config.require("caCertificate"),
-};
+const graph = labGraphFromConfig(config);
 
 const trust = new CloudTrustPolicy("cloud-trust", {
     graph,
