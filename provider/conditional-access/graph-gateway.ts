@@ -4,7 +4,7 @@
 // Retry-After (graph-apis.md §4). Directory lookups (groups, users, service principals) are not
 // under that limit and are not paced.
 import { isProviderError } from "../core/errors";
-import { graphListAll, graphRequest, graphRequestRaw, type GraphClient } from "../graph";
+import { graphListAll, graphRequest, graphSendOnce, type GraphClient } from "../graph";
 import type { RequestPacer } from "../graph/pacer";
 import type { CaPolicy, PatchBody } from "./merge";
 import type { PolicyDirectory } from "./policy-lookup";
@@ -31,8 +31,9 @@ export function graphGateway(gc: GraphClient, pacer: RequestPacer, description: 
         async list(): Promise<CaPolicy[]> {
             return graphListAll<CaPolicy>(gc, { version: "v1.0", path: POLICIES, pace, description: `${description}: list policies` });
         },
-        async patch(id: string, body: PatchBody): Promise<void> {
-            await graphRequestRaw(gc, { method: "PATCH", version: "v1.0", path: `${POLICIES}/${id}`, body, pace, description: `${description}: write exclusions` });
+        patchOnce(id: string, body: PatchBody, attempt: number) {
+            // the body was merged from a read: one attempt, never re-sent (graph/retry.ts)
+            return graphSendOnce(gc, { method: "PATCH", version: "v1.0", path: `${POLICIES}/${id}`, body, pace, description: `${description}: write exclusions` }, attempt);
         },
         async query(collection, filter, select) {
             return graphListAll(gc, { version: "v1.0", path: `/${collection}`, query: { $filter: filter, $select: select.join(",") }, description: `${description}: look up ${collection}` });

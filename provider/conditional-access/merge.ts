@@ -9,6 +9,7 @@ import { EXCLUSION_KINDS, KINDS, emptyIds, idKey, type ConditionsSubObject, type
 export interface CaPolicy {
     id: string;
     displayName: string;
+    createdDateTime?: string | null;
     modifiedDateTime?: string | null;
     conditions?: {
         applications?: Record<string, unknown> | null;

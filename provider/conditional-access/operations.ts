@@ -7,7 +7,7 @@ import type { DiffPlan } from "./diff";
 import type { CaGateway } from "./graph-gateway";
 import { emptyIds, ownedOf, type ConditionalAccessExclusionInputs, type ConditionalAccessExclusionState } from "./model";
 import { findPolicy, policyLabel } from "./policy-lookup";
-import { policyGone, reconcileExclusions } from "./reconcile";
+import { PolicyReads, policyGone, reconcileExclusions } from "./reconcile";
 import { noKnownIds, resolveExclusions } from "./resolve";
 import { buildState, knownIds, observedState } from "./state";
 
@@ -42,7 +42,8 @@ export async function updateExclusion(gw: CaGateway, olds: ConditionalAccessExcl
 
 /** Refresh: the state as the policy is now. A deleted policy is an error naming it, never a silent re-create. */
 export async function readExclusion(gw: CaGateway, state: ConditionalAccessExclusionState): Promise<ConditionalAccessExclusionState> {
-    const policy = await gw.get(state.policyId);
+    // settled: a lagging replica must not make a refresh report our entries missing (or the policy gone)
+    const policy = await new PolicyReads(gw, state.policyId, stateLabel(state)).settled();
     if (!policy) throw policyGone(stateLabel(state));
     return observedState(state, policy);
 }

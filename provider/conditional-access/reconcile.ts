@@ -1,15 +1,21 @@
 // Read-modify-write of one policy's exclusions, safe against other writers as far as Graph allows.
 // Graph has no ETag for Conditional Access (graph-apis.md §4), so a write cannot be made
-// conditional. What we do instead:
-//  - read, then write immediately (all lookups happen before the read; nothing but the tenant's
-//    request pacing sits between read and write);
+// conditional. What we do instead (docs: "Other writers' data" in README):
+//  - every write is built from the read made immediately before it, and that read is SETTLED
+//    (graph/settled-read.ts): consecutive reads agree and none is older than a version already
+//    seen, so a replica that lags behind another client's write cannot hand us the old list;
+//  - a write is sent once: after a throttled or failed attempt its body is stale by definition, so
+//    we wait, read again, merge again and send a NEW body (never the old one, see graph/retry.ts);
 //  - write only the sub-objects we change, each as read with only our entries changed;
-//  - read back and check that every entry we sent, ours and everyone else's, is there and every
-//    entry we removed is gone; if not, someone wrote in between: start again from that read-back.
+//  - read back until our write is visible, and check that every entry we sent, ours and everyone
+//    else's, is there and every entry we removed is gone; if not, someone wrote in between: start
+//    again from that read-back.
 // A writer that does the same (every ConditionalAccessExclusion, in any stack) therefore never
 // loses its entries for good: whichever write lands last, the other side sees its entries missing
 // and merges them back in. Bounded: after `maxRounds` writes we give up with an error.
 import { ProviderError } from "../core/errors";
+import type { SendFailure } from "../graph/request";
+import { CONSISTENT_READS, MAX_SETTLE_READS, settledRead } from "../graph/settled-read";
 import { decideOwnership } from "./ownership";
 import { exclusionsOf, planMerge, verifyMerge, type CaPolicy, type PatchBody, type Verification } from "./merge";
 import { EXCLUSION_KINDS, KINDS, type ExclusionIds } from "./model";
@@ -18,7 +24,11 @@ import { EXCLUSION_KINDS, KINDS, type ExclusionIds } from "./model";
 export interface PolicyApi {
     /** the policy, or undefined when it does not exist (404) */
     get(id: string): Promise<CaPolicy | undefined>;
-    patch(id: string, body: PatchBody): Promise<void>;
+    /**
+     * One attempt of the write, never repeated with the same body (graphSendOnce): undefined when
+     * it succeeded, else the failure after the retry policy's wait. `attempt` counts this write's tries.
+     */
+    patchOnce(id: string, body: PatchBody, attempt: number): Promise<SendFailure | undefined>;
 }
 
 export interface ReconcileRequest {
@@ -29,7 +39,7 @@ export interface ReconcileRequest {
     want: ExclusionIds;
     /** ids the state says this resource added before; empty on create */
     previouslyOwned: ExclusionIds;
-    /** a read of the policy made moments ago (the name lookup returns whole policies); saves one request */
+    /** a read of the policy made moments ago (the name lookup returns whole policies): a version floor for the reads */
     firstRead?: CaPolicy;
     /** a policy that does not exist is an error (create, update) or means nothing is left to remove (delete) */
     ifMissing: "error" | "done";
@@ -40,37 +50,77 @@ export interface ReconcileResult {
     /** the policy as last read; undefined when it is gone and ifMissing is "done" */
     policy?: CaPolicy;
     owned: ExclusionIds;
-    /** PATCH requests sent */
+    /** PATCH requests that succeeded */
     writes: number;
+    /** PATCH attempts that failed and were followed by a fresh read instead of a re-send */
+    failedAttempts: number;
 }
 
 export const DEFAULT_MAX_ROUNDS = 5;
 
+/** A policy's version: Graph sets modifiedDateTime on every change (null until the first one). */
+export const policyVersion = (p: CaPolicy): string | undefined => p.modifiedDateTime ?? p.createdDateTime ?? undefined;
+
+/** Settled reads of one policy that never go back behind a version already seen. */
+export class PolicyReads {
+    private newest: string | undefined;
+
+    constructor(private readonly api: Pick<PolicyApi, "get">, private readonly policyId: string, private readonly policyLabel: string, seen?: CaPolicy) {
+        this.newest = seen ? policyVersion(seen) : undefined;
+    }
+
+    /** `newerThan`: a read counts only once it shows a version after this one (our own write). */
+    async settled(newerThan?: CaPolicy): Promise<CaPolicy | undefined> {
+        const after = newerThan ? policyVersion(newerThan) : undefined;
+        const r = await settledRead(() => this.api.get(this.policyId), {
+            agree: CONSISTENT_READS, maxReads: MAX_SETTLE_READS,
+            spacingMs: 0, // every read waits for the tenant's 1 request/second slot already
+            version: policyVersion, floor: this.newest,
+            // a policy without any version (never the case on Graph) cannot show when our write is visible
+            accept: after === undefined ? undefined : (p) => p === undefined || (policyVersion(p) ?? "") > after,
+            what: `Conditional Access policy ${this.policyLabel}`,
+        });
+        this.newest = r.newest ?? this.newest;
+        return r.value;
+    }
+}
+
 export async function reconcileExclusions(api: PolicyApi, req: ReconcileRequest): Promise<ReconcileResult> {
     const maxRounds = req.maxRounds ?? DEFAULT_MAX_ROUNDS;
-    let policy = req.firstRead ?? await api.get(req.policyId);
+    const reads = new PolicyReads(api, req.policyId, req.policyLabel, req.firstRead);
+    let policy = await reads.settled();
     if (!policy) return missing(req);
     // ownership is decided against the policy as it was before we wrote anything
     const { owned, remove } = decideOwnership(req.want, req.previouslyOwned, exclusionsOf(policy));
 
     let last: Verification | undefined;
-    for (let writes = 0; ; ) {
+    let writes = 0, failedAttempts = 0;
+    for (let attempt = 1; ; ) {
         const plan = planMerge(policy, req.want, remove);
-        if (!plan.body) return { policy, owned, writes };
+        if (!plan.body) return { policy, owned, writes, failedAttempts };
         if (writes >= maxRounds) throw concurrentWrites(req, writes, last);
-        await api.patch(req.policyId, plan.body);
+        const failure = await api.patchOnce(req.policyId, plan.body, attempt);
+        if (failure) {
+            // the body is stale now: read again (our failed write may even have landed) and merge again
+            failedAttempts++;
+            attempt++;
+            policy = await reads.settled();
+            if (!policy) return missing(req);
+            continue;
+        }
         writes++;
-        const readBack = await api.get(req.policyId);
+        attempt = 1;
+        const readBack = await reads.settled(policy);
         if (!readBack) return missing(req);
         last = verifyMerge(readBack, plan);
-        if (last.ok) return { policy: readBack, owned, writes };
+        if (last.ok) return { policy: readBack, owned, writes, failedAttempts };
         // someone changed the policy between our read and our read-back: merge again from what is there now
         policy = readBack;
     }
 }
 
 function missing(req: ReconcileRequest): ReconcileResult {
-    if (req.ifMissing === "done") return { owned: { applications: [], groups: [], users: [] }, writes: 0 };
+    if (req.ifMissing === "done") return { owned: { applications: [], groups: [], users: [] }, writes: 0, failedAttempts: 0 };
     throw policyGone(req.policyLabel);
 }
 

@@ -1,6 +1,6 @@
 // The Graph port: one client factory, one request helper with the one retry policy, paging.
 export { createGraphClient, type GraphClient, type GraphClientOptions } from "./client";
-export { graphRequest, graphRequestRaw, graphRequestUrl, type GraphRequestSpec, type GraphResult } from "./request";
+export { graphRequest, graphRequestRaw, graphRequestUrl, graphSendOnce, type GraphRequestSpec, type GraphResult, type SendFailure } from "./request";
 export { graphListAll, type ListSpec } from "./paging";
 export { DEFAULT_RETRY, type RetryPolicy } from "./retry";
 export { resolveEndpoints } from "./endpoints";

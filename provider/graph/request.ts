@@ -5,7 +5,7 @@ import { ProviderError } from "../core/errors";
 import type { GraphClient } from "./client";
 import { diagnoseAuthority } from "./diagnose";
 import { errorFromException, errorFromResponse, resourceLabel, timeoutError, type RequestLabel } from "./errors";
-import { isIdempotent, parseRetryAfter, retryDelay, type AttemptFailure } from "./retry";
+import { isIdempotent, mayHaveApplied, parseRetryAfter, retryDelay, type AttemptFailure } from "./retry";
 import type { GraphMethod, GraphVersion } from "./types";
 
 export interface GraphRequestSpec {
@@ -60,6 +60,41 @@ export async function graphRequestRaw<T = any>(gc: GraphClient, spec: GraphReque
         }
         return r;
     });
+}
+
+/** What one attempt of graphSendOnce came to, when it did not succeed but may be tried again. */
+export interface SendFailure {
+    error: ProviderError;
+    /** false: the service did not take the request (429, 503, never sent); true: it may have applied it */
+    mayHaveApplied: boolean;
+    /** the retry policy's wait before the caller's next attempt, already waited when this returns */
+    waitedMs: number;
+}
+
+/**
+ * ONE attempt of a write whose body was merged from a read of a shared object (see retry.ts): no
+ * retry here, ever. Resolves undefined when the write succeeded; on a failure the retry policy
+ * would repeat, waits its delay and resolves with the failure, so the caller can read again, merge
+ * again and send a new body (`attempt` counts the caller's attempts against the policy's maximum);
+ * any other failure is thrown.
+ */
+export async function graphSendOnce(gc: GraphClient, spec: GraphRequestSpec, attempt: number): Promise<SendFailure | undefined> {
+    if (!spec.path.startsWith("/") || spec.path.includes("?") || spec.query) {
+        throw new ProviderError("GRAPH_CONFIG", `graphSendOnce: path must start with "/" and carry no query: ${spec.path}`);
+    }
+    const label: RequestLabel = { method: spec.method, version: spec.version, path: spec.path, description: spec.description };
+    const settled = await spec.pace?.();
+    let a: Attempt<unknown>;
+    try {
+        a = await attemptOnce<unknown>(gc, spec, label, () => gc.sdk.api(spec.path).version(spec.version), spec.timeoutMs ?? gc.retry.timeoutMs, attempt);
+    } finally {
+        settled?.();
+    }
+    if (a.ok) return undefined;
+    const delay = retryDelay(gc.retry, attempt, a.failure, true);
+    if (delay === undefined) throw a.error;
+    await sleep(delay);
+    return { error: a.error, mayHaveApplied: mayHaveApplied(a.failure), waitedMs: delay };
 }
 
 /** Follows an absolute @odata.nextLink (same Graph origin only, so the token never leaves it). */

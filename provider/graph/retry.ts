@@ -6,6 +6,10 @@
 //   POST may have been applied before the failure. GET/PUT/DELETE are idempotent; PATCH is treated
 //   as idempotent because every PATCH this package sends sets whole values (no increments).
 //   A POST that is safe to repeat (e.g. .../assign, which replaces the set) can say so.
+// - A write whose body was merged from a read of an object other writers share (a Conditional
+//   Access policy) is NEVER repeated by this policy, whatever the failure: by the time of a retry
+//   the body is stale and would replace another writer's newer entries. Such writes go through
+//   graphSendOnce (request.ts); its caller waits `retryDelay`, reads again, merges again and writes.
 // - connection refused / connect timeout: retried for every method (nothing was sent).
 // - TLS verification failures and all other 4xx: never retried.
 export interface RetryPolicy {
@@ -64,6 +68,16 @@ export function retryDelay(policy: RetryPolicy, attempt: number, f: AttemptFailu
         default:
             return undefined;
     }
+}
+
+/**
+ * Whether a failed attempt may have changed anything: 429/503 and connections that never carried
+ * the request did not; a 5xx, a reset or a timeout after sending may have.
+ */
+export function mayHaveApplied(f: AttemptFailure): boolean {
+    if (f.kind === "status") return !(f.status === 429 || f.status === 503);
+    if (f.kind === "network") return !NOT_SENT_CODES.has(f.code);
+    return true;
 }
 
 /** Retry-After: delay-seconds or an HTTP-date. */

@@ -1,0 +1,8 @@
+// JSON with object keys sorted at every level, so two values that differ only in key order (as the
+// same object read twice from a service may) serialise to the same text.
+export function stableJson(v: unknown): string {
+    if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+    if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(",")}}`;
+}
