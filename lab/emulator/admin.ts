@@ -27,7 +27,7 @@ export async function handleAdmin(emu: GraphEmulator, req: EmulatorRequest): Pro
         switch (route) {
             case "GET /_emulator/health": return ok({ ok: true, tenantId: emu.tenantId, url: emu.url });
             case "GET /_emulator/state": return ok(emu.state.dump());
-            case "POST /_emulator/state/reset": emu.state.reset(); emu.resetThrottles(); return ok({ ok: true });
+            case "POST /_emulator/state/reset": emu.state.reset(); emu.resetThrottles(); emu.setConsistency({}); return ok({ ok: true });
             case "POST /_emulator/seed": emu.state.merge(body); return ok({ ok: true });
             case "GET /_emulator/faults": return ok({ value: emu.faults.list() });
             case "POST /_emulator/faults": {
@@ -39,6 +39,8 @@ export async function handleAdmin(emu: GraphEmulator, req: EmulatorRequest): Pro
             case "POST /_emulator/apps": emu.addApp(body as EmulatorApp); return ok(publicApp(body as EmulatorApp), 201);
             case "GET /_emulator/throttling": return ok(emu.throttling);
             case "PUT /_emulator/throttling": emu.setThrottling(body); return ok(emu.throttling);
+            case "GET /_emulator/consistency": return ok({ ...emu.replicaLag.settings, staleServed: emu.replicaLag.staleServed });
+            case "PUT /_emulator/consistency": return ok(emu.setConsistency(body));
             case "GET /_emulator/requests": return ok({ value: emu.requestLog });
             case "DELETE /_emulator/requests": emu.requestLog.length = 0; return ok({ ok: true });
             case "POST /_emulator/audits": emu.recordDirectoryAudit(body as any); return ok({ ok: true }, 201);

@@ -21,6 +21,7 @@ import { directoryRoutes } from "./routes/directory";
 import { LAB_TENANT_DOMAIN, LAB_TENANT_ID, seedTenant } from "./seed";
 import { servicePrincipalEntity, TenantState } from "./state";
 import { DEFAULT_THROTTLING, mergeThrottling, Throttler } from "./throttle";
+import { DEFAULT_CONSISTENCY, ReplicaLag, type ConsistencySettings } from "./consistency";
 import { GRAPH_APP_ID, GRAPH_RESOURCE, TokenService } from "./tokens";
 import type {
     DeepPartial, EmulatorApp, EmulatorHandler, EmulatorRequest, EmulatorResponse, GraphEmulatorOptions,
@@ -40,6 +41,8 @@ export class GraphEmulator {
     private readonly opts: GraphEmulatorOptions;
     private readonly tokens: TokenService;
     private readonly throttler: Throttler;
+    /** eventual consistency of reads (consistency.ts), off unless configured */
+    readonly replicaLag: ReplicaLag;
     private readonly router: GraphRouter;
     private readonly apps = new Map<string, EmulatorApp>();
     private readonly mounts: { prefix: string; handler: EmulatorHandler }[] = [];
@@ -56,6 +59,8 @@ export class GraphEmulator {
         for (const a of opts.apps ?? []) this.apps.set(a.clientId.toLowerCase(), a);
         const seed = () => (opts.seed === false ? emptyTenant(this.tenantId) : seedTenant(this.tenantId, [...this.apps.values()]));
         this.state = new TenantState(this.tenantId, seed, opts.stateFile);
+        this.replicaLag = new ReplicaLag({ ...DEFAULT_CONSISTENCY, ...(opts.consistency ?? {}) });
+        this.state.lag = this.replicaLag;
         for (const a of this.apps.values()) this.ensureServicePrincipal(a);
         this.tokens = new TokenService(this.tenantId);
         this.throttler = new Throttler(mergeThrottling(DEFAULT_THROTTLING, opts.throttling));
@@ -78,6 +83,11 @@ export class GraphEmulator {
     setThrottling(patch: DeepPartial<ThrottleSettings>): void {
         this.throttler.settings = mergeThrottling(this.throttler.settings, patch);
         this.throttler.reset();
+    }
+
+    /** New eventual-consistency settings (admin API `PUT /_emulator/consistency`). */
+    setConsistency(patch: Partial<ConsistencySettings>): ConsistencySettings {
+        return this.replicaLag.configure(patch);
     }
 
     resetThrottles(): void {

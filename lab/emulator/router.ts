@@ -104,7 +104,9 @@ export class GraphRouter {
         }
 
         try {
-            return await route.handler({ req, claims, params, state: this.deps.state, audit: this.deps.audit });
+            // a GET may be served by a lagging replica (consistency.ts); writes always see the latest
+            const state = req.method === "GET" ? this.deps.state.replicaRead() : this.deps.state;
+            return await route.handler({ req, claims, params, state, audit: this.deps.audit });
         } catch (e) {
             if (e instanceof EmuError) return flavoredError(req, route.flavor, e.status, e.kind, e.message, {}, e.code);
             throw e;

@@ -3,6 +3,7 @@
 // Graph's own JSON shapes; Intune policies additionally hold their settings and assignments inline.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { ReplicaLag } from "./consistency";
 import { newGuid, nowIso } from "./ids";
 
 export interface TenantData {
@@ -31,6 +32,8 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
 export class TenantState {
     private data: TenantData;
+    /** eventual consistency (consistency.ts): told of every Graph write, consulted by replica reads */
+    lag?: ReplicaLag;
 
     constructor(readonly tenantId: string, private readonly seed: () => TenantData, private readonly stateFile?: string) {
         this.data = this.loadFile() ?? seed();
@@ -60,6 +63,7 @@ export class TenantState {
 
     insert<T extends { id: string }>(coll: CollectionName, entity: T): T {
         if (this.get(coll, entity.id)) throw new Error(`${coll}: id ${entity.id} already exists`);
+        this.lag?.recordWrite(coll, entity.id, undefined);
         this.data[coll].push(entity);
         this.persist();
         return entity;
@@ -69,6 +73,7 @@ export class TenantState {
     update(coll: CollectionName, id: string, mutate: (e: any) => void): any | undefined {
         const e = this.get(coll, id);
         if (!e) return undefined;
+        if (this.lag?.recording) this.lag.recordWrite(coll, e.id, clone(e));
         mutate(e);
         this.persist();
         return e;
@@ -77,9 +82,24 @@ export class TenantState {
     remove(coll: CollectionName, id: string): boolean {
         const e = this.get(coll, id);
         if (!e) return false;
+        if (this.lag?.recording) this.lag.recordWrite(coll, e.id, clone(e));
         this.data[coll] = this.data[coll].filter((x) => x !== e);
         this.persist();
         return true;
+    }
+
+    /**
+     * The tenant as one Graph read sees it: the same methods over data where a lagging replica
+     * serves older versions (consistency.ts). Built per read; it is never written through.
+     */
+    replicaRead(): TenantState {
+        if (!this.lag?.recording) return this;
+        const view = Object.create(this) as TenantState;
+        const data = {} as TenantData;
+        for (const c of COLLECTIONS) data[c] = this.lag.replicaView(c, this.data[c]);
+        view.data = data;
+        view.persist = () => { throw new Error("a replica read cannot write"); };
+        return view;
     }
 
     // --- helpers for tests, the seed and the admin API -------------------------------------------

@@ -1,6 +1,7 @@
 // Public types of the Graph emulator. Other lab parts (the Kerberos publisher mounted at
 // /lab/kerberos, the lab CLI, e2e tests) code against these names; keep them stable.
 import type { IncomingHttpHeaders } from "node:http";
+import type { ConsistencySettings } from "./consistency";
 
 /** An app registration the token endpoint knows, with its Graph application permissions. */
 export interface EmulatorApp {
@@ -151,6 +152,8 @@ export interface GraphEmulatorOptions {
     throttling?: DeepPartial<ThrottleSettings>;
     /** seed the lab directory (groups, users, policies...) when no state file exists; default true */
     seed?: boolean;
+    /** eventual consistency of reads (consistency.ts); default off */
+    consistency?: Partial<ConsistencySettings>;
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

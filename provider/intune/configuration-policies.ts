@@ -4,6 +4,7 @@
 import { ProviderError } from "../core/errors";
 import { graphListAll, graphRequest, graphRequestRaw, graphRequestUrl, type GraphClient } from "../graph";
 import type { PolicyBody } from "./settings-catalog";
+import { settledIntuneRead } from "./settled";
 
 const BASE = "/deviceManagement/configurationPolicies";
 
@@ -43,8 +44,12 @@ export async function createPolicy(gc: GraphClient, body: PolicyBody, descriptio
     return String(created.id);
 }
 
-/** The whole policy, or undefined when it no longer exists. */
-export async function readPolicy(gc: GraphClient, id: string, description: string): Promise<ObservedPolicy | undefined> {
+/** The whole policy once consecutive reads agree (settled.ts), or undefined when it does not exist. */
+export function readPolicy(gc: GraphClient, id: string, description: string): Promise<ObservedPolicy | undefined> {
+    return settledIntuneRead(`${description}: policy ${id}`, () => readPolicyOnce(gc, id, description));
+}
+
+async function readPolicyOnce(gc: GraphClient, id: string, description: string): Promise<ObservedPolicy | undefined> {
     let p: any;
     try {
         p = await graphRequest(gc, { method: "GET", version: "beta", path: `${BASE}/${id}`, query: { $expand: "settings,assignments" }, description: `${description}: read policy ${id}` });

@@ -4,6 +4,7 @@
 // String OMA values come back masked (isEncrypted, secretReferenceValueId), never in plain text.
 import { graphListAll, graphRequest, graphRequestRaw, type GraphClient } from "../graph";
 import { completeAssignments } from "./configuration-policies";
+import { settledIntuneRead } from "./settled";
 
 const BASE = "/deviceManagement/deviceConfigurations";
 export const CUSTOM_CONFIGURATION = "#microsoft.graph.windows10CustomConfiguration";
@@ -56,7 +57,12 @@ export async function createProfile(gc: GraphClient, body: CustomProfileBody, de
 const expandRefused = new Set<string>();
 const refusesExpand = (e: unknown) => (e as { httpStatus?: number })?.httpStatus === 400 && /\$expand/i.test(String((e as Error)?.message));
 
-export async function readProfile(gc: GraphClient, id: string, description: string): Promise<ObservedProfile | undefined> {
+/** The whole profile once consecutive reads agree (settled.ts), or undefined when it does not exist. */
+export function readProfile(gc: GraphClient, id: string, description: string): Promise<ObservedProfile | undefined> {
+    return settledIntuneRead(`${description}: profile ${id}`, () => readProfileOnce(gc, id, description));
+}
+
+async function readProfileOnce(gc: GraphClient, id: string, description: string): Promise<ObservedProfile | undefined> {
     const expand = !expandRefused.has(gc.endpoints.graphEndpoint);
     let p: any;
     try {
@@ -67,7 +73,7 @@ export async function readProfile(gc: GraphClient, id: string, description: stri
         if (isNotFound(e)) return undefined;
         if (expand && refusesExpand(e)) {
             expandRefused.add(gc.endpoints.graphEndpoint);
-            return readProfile(gc, id, description);
+            return readProfileOnce(gc, id, description);
         }
         throw e;
     }
