@@ -4,7 +4,7 @@
 //
 //   npm run bench                    full run (about 10-15 min on 2 cores)
 //   npm run bench -- --quick         N = 1, 10, one run each, results to a temp file (development)
-//   npm run bench -- --only provider | --only engine
+//   npm run bench -- --only provider | --only engine | --only ca-window
 //   npm run bench -- --quick --only provider --sizes 100,500   (provider-level sizes)
 //   npm run bench -- --quick --only engine --engine-sizes 100 --kinds real
 //   BENCH_NODE_OPTIONS=--cpu-prof ... adds node options to every node process of the engine runs (profiling)
@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { benchLabSettings, ensureBenchLab } from "./bench-lab";
+import { caWindow, renderCaWindow, type CaWindowResult } from "./ca-window";
 import { EmulatorAdmin } from "./emulator-admin";
 import { engineLevel, type EngineRow } from "./engine-level";
 import { labCaPem, proxyTargets, serverInputs, syntheticDomains } from "./fixtures";
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     const proxy = await startProxyProcess({ listenHost: "127.0.0.90", targets: proxyTargets(lab, maxN), oneWayMs: 0 });
     let provider: ProviderRow[] = [];
     const engine: EngineRow[] = [];
+    let window: CaWindowResult | undefined;
     try {
         await admin.setLatency(0);
         log("set-up: one Kerberos server per lab domain (provider create, no latency)");
@@ -94,12 +96,16 @@ async function main(): Promise<void> {
 
         await proxy.setDelay(latency.ldapRttMs / 2);
         await admin.setLatency(latency.graphMs);
-        if (only !== "engine") {
+        if (only === undefined || only === "ca-window") {
+            log("ca-window: ConditionalAccessExclusion create + delete, 1 request/second throttle on");
+            window = await caWindow({ lab, ca, admin, rounds: quick ? 3 : 10, log });
+        }
+        if (only === undefined || only === "provider") {
             log(`provider-level: N = ${settings.providerSizes.join(", ")}, ${settings.providerConcurrency} at a time`);
             provider = await providerLevel({ lab, ca, domains, proxy, admin, latency, concurrency: settings.providerConcurrency,
                 sizes: settings.providerSizes, repetitions: settings.repetitions.provider, log });
         }
-        if (only !== "provider") {
+        if (only === undefined || only === "engine") {
             for (const kind of (option("--kinds")?.split(",") ?? ["noop", "real"]) as ("noop" | "real")[]) {
                 log(`engine-level (${kind}): N = ${settings.engineSizes.join(", ")}`);
                 engine.push(...await engineLevel({ lab, ca, domains, proxy, admin, latency, parallelism: settings.engineParallelism,
@@ -113,7 +119,7 @@ async function main(): Promise<void> {
         await bench.stop();
     }
     settings.durationS = (Date.now() - started) / 1000;
-    fs.writeFileSync(out, renderResults(machine(bin, loadBefore), settings, provider, engine));
+    fs.writeFileSync(out, renderResults(machine(bin, loadBefore), settings, provider, engine) + (window ? `\n${renderCaWindow(window).join("\n")}` : ""));
     log(`results: ${out}`);
     for (const v of verdicts(provider, engine)) log(`  ${v.met ? "met   " : "MISSED"} ${v.name}: ${v.measured} (target ${v.target})`);
 }

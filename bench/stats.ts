@@ -37,3 +37,10 @@ export function median(values: number[]): number {
 export function fixed(v: number, digits = 2): string {
     return Number.isFinite(v) ? v.toFixed(digits) : "n/a";
 }
+
+/** The q-quantile (0..1) by nearest rank; NaN for no values. */
+export function percentile(values: number[], q: number): number {
+    if (values.length === 0) return NaN;
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}

@@ -39,7 +39,7 @@ export interface ReconcileRequest {
     want: ExclusionIds;
     /** ids the state says this resource added before; empty on create */
     previouslyOwned: ExclusionIds;
-    /** a read of the policy made moments ago (the name lookup returns whole policies): a version floor for the reads */
+    /** a read of the policy made just before (the name lookup returns whole policies): the first of the settled reads */
     firstRead?: CaPolicy;
     /** a policy that does not exist is an error (create, update) or means nothing is left to remove (delete) */
     ifMissing: "error" | "done";
@@ -65,17 +65,18 @@ export const policyVersion = (p: CaPolicy): string | undefined => p.modifiedDate
 export class PolicyReads {
     private newest: string | undefined;
 
-    constructor(private readonly api: Pick<PolicyApi, "get">, private readonly policyId: string, private readonly policyLabel: string, seen?: CaPolicy) {
-        this.newest = seen ? policyVersion(seen) : undefined;
-    }
+    constructor(private readonly api: Pick<PolicyApi, "get">, private readonly policyId: string, private readonly policyLabel: string) {}
 
-    /** `newerThan`: a read counts only once it shows a version after this one (our own write). */
-    async settled(newerThan?: CaPolicy): Promise<CaPolicy | undefined> {
+    /**
+     * `newerThan`: a read counts only once it shows a version after this one (our own write).
+     * `first`: a read just made (the name lookup's), counted as the first of the settled reads.
+     */
+    async settled(newerThan?: CaPolicy, first?: CaPolicy): Promise<CaPolicy | undefined> {
         const after = newerThan ? policyVersion(newerThan) : undefined;
         const r = await settledRead(() => this.api.get(this.policyId), {
             agree: CONSISTENT_READS, maxReads: MAX_SETTLE_READS,
             spacingMs: 0, // every read waits for the tenant's 1 request/second slot already
-            version: policyVersion, floor: this.newest,
+            version: policyVersion, floor: this.newest, first,
             // a policy without any version (never the case on Graph) cannot show when our write is visible
             accept: after === undefined ? undefined : (p) => p === undefined || (policyVersion(p) ?? "") > after,
             what: `Conditional Access policy ${this.policyLabel}`,
@@ -87,8 +88,8 @@ export class PolicyReads {
 
 export async function reconcileExclusions(api: PolicyApi, req: ReconcileRequest): Promise<ReconcileResult> {
     const maxRounds = req.maxRounds ?? DEFAULT_MAX_ROUNDS;
-    const reads = new PolicyReads(api, req.policyId, req.policyLabel, req.firstRead);
-    let policy = await reads.settled();
+    const reads = new PolicyReads(api, req.policyId, req.policyLabel);
+    let policy = await reads.settled(undefined, req.firstRead);
     if (!policy) return missing(req);
     // ownership is decided against the policy as it was before we wrote anything
     const { owned, remove } = decideOwnership(req.want, req.previouslyOwned, exclusionsOf(policy));

@@ -28,8 +28,10 @@ export interface SettleOptions<T> {
     floor?: string | null;
     /** a read is only counted when this holds (e.g. it shows our own write) */
     accept?: (value: T | undefined) => boolean;
-    /** what the value's identity for "agree" is; default: the whole value as stable JSON */
+    /** what the value's identity for "agree" is; default: the whole value as stable JSON without @odata annotations */
     fingerprint?: (value: T | undefined) => string;
+    /** a read the caller has just made, counted as the first of these reads */
+    first?: T;
     /** how error messages name the object */
     what: string;
     sleep?: (ms: number) => Promise<void>;
@@ -50,14 +52,21 @@ export const MAX_SETTLE_READS = 12;
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The value without @odata annotations (an entity read carries @odata.context, the same entity in a list does not). */
+function wholeValue(v: unknown): string {
+    if (v === undefined) return "absent";
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return stableJson(v);
+    return stableJson(Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith("@odata."))));
+}
+
 export async function settledRead<T>(read: () => Promise<T | undefined>, o: SettleOptions<T>): Promise<Settled<T>> {
     const sleep = o.sleep ?? defaultSleep;
-    const fingerprint = o.fingerprint ?? ((v: T | undefined) => (v === undefined ? "absent" : stableJson(v)));
+    const fingerprint = o.fingerprint ?? wholeValue;
     let newest = o.floor ?? undefined;
     let run: string | undefined, runLength = 0, stale = 0, unaccepted = 0;
     for (let reads = 1; reads <= o.maxReads; reads++) {
         if (reads > 1) await sleep(o.spacingMs);
-        const value = await read();
+        const value = reads === 1 && o.first !== undefined ? o.first : await read();
         const version = value === undefined ? undefined : o.version(value) ?? undefined;
         if (version !== undefined && newest !== undefined && version < newest) { stale++; runLength = 0; continue; }
         if (version !== undefined && (newest === undefined || version > newest)) newest = version;

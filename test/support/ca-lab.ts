@@ -8,6 +8,7 @@ import type { LabInfo } from "../../lab/layout";
 import { resolveSecret } from "../../provider/core/secrets";
 import { createGraphClient, graphRequest, graphRequestRaw, type GraphClient } from "../../provider/graph";
 import { RequestPacer } from "../../provider/graph/pacer";
+import type { RetryPolicy } from "../../provider/graph/retry";
 import { isProviderError } from "../../provider/core/errors";
 import { labCa } from "./lab";
 
@@ -16,7 +17,6 @@ const POLICIES = "/identity/conditionalAccess/policies";
 export interface PolicyLists { apps: string[]; groups: string[]; users: string[] }
 
 export class CaLab {
-    private gc?: GraphClient;
     private readonly pacer = new RequestPacer(1100);
 
     constructor(private readonly lab: LabInfo) {}
@@ -68,6 +68,45 @@ export class CaLab {
         await graphRequestRaw(gc, { method: "PATCH", version: "v1.0", path: `${POLICIES}/${id}`, body: { conditions: { users } }, pace: () => this.pacer.wait() });
     }
 
+    /**
+     * Another client adding one group to a policy's exclusions, as a careful portal user would: read
+     * the policy, PATCH the users sub-object with the group added, ONE attempt (a throttled one is
+     * followed by a new read, never re-sent); once a PATCH succeeded, only read until the group is
+     * visible (it has "read its own write back"). Returns the number of PATCH attempts.
+     */
+    async addExclusionAsAnotherClient(id: string, group: string, deadlineMs = 60_000): Promise<number> {
+        const gc = this.client({ maxAttempts: 1 });
+        const pace = () => this.pacer.wait();
+        const until = Date.now() + deadlineMs;
+        let attempts = 0, written = false;
+        while (Date.now() < until) {
+            const p = await graphRequest(gc, { method: "GET", version: "v1.0", path: `${POLICIES}/${id}`, pace }).catch((e) => (isProviderError(e, "GRAPH_THROTTLED") ? undefined : Promise.reject(e)));
+            if (!p) continue;
+            const users = { ...p.conditions.users };
+            if (users.excludeGroups.includes(group)) { if (written) return attempts; continue; }
+            if (written) continue; // our write is not visible on this replica yet
+            attempts++;
+            users.excludeGroups = [...users.excludeGroups, group];
+            written = await graphRequestRaw(gc, { method: "PATCH", version: "v1.0", path: `${POLICIES}/${id}`, body: { conditions: { users } }, pace })
+                .then(() => true, (e) => (isProviderError(e, "GRAPH_THROTTLED") ? false : Promise.reject(e)));
+        }
+        throw new Error(`another client could not add ${group} to policy ${id} within ${deadlineMs} ms`);
+    }
+
+    /** Arms an emulator fault rule (admin API); returns its id. */
+    async armFault(rule: Record<string, unknown>): Promise<string> {
+        return (await this.admin("POST", "/_emulator/faults", rule)).ids[0];
+    }
+
+    /** How often a fault rule has fired. */
+    async faultApplied(ruleId: string): Promise<number> {
+        return (await this.admin("GET", "/_emulator/faults")).value.find((r: any) => r.id === ruleId)?.applied ?? 0;
+    }
+
+    async removeFault(ruleId: string): Promise<void> {
+        await this.admin("DELETE", `/_emulator/faults/${encodeURIComponent(ruleId)}`).catch(() => undefined);
+    }
+
     /** Deletes a policy through Graph; one that is already gone is fine. */
     async deletePolicy(id: string): Promise<void> {
         try {
@@ -78,16 +117,24 @@ export class CaLab {
     }
 
     async close(): Promise<void> {
-        await this.gc?.close();
+        for (const gc of this.clients.values()) await gc.close();
+        this.clients.clear();
     }
 
-    private client(): GraphClient {
-        this.gc ??= createGraphClient({
-            tenantId: this.lab.emulator.tenantId,
-            credential: { type: "clientSecret", clientId: this.lab.emulator.app.clientId, clientSecret: { env: this.lab.emulator.app.clientSecretEnv } },
-            graphEndpoint: this.lab.emulator.url, authorityHost: this.lab.emulator.url, caCertificate: labCa(this.lab),
-        }, (ref, input) => resolveSecret(ref, undefined, { input, env: this.lab.secrets }));
-        return this.gc;
+    private readonly clients = new Map<string, GraphClient>();
+
+    private client(retry?: Partial<RetryPolicy>): GraphClient {
+        const key = JSON.stringify(retry ?? {});
+        let gc = this.clients.get(key);
+        if (!gc) {
+            gc = createGraphClient({
+                tenantId: this.lab.emulator.tenantId,
+                credential: { type: "clientSecret", clientId: this.lab.emulator.app.clientId, clientSecret: { env: this.lab.emulator.app.clientSecretEnv } },
+                graphEndpoint: this.lab.emulator.url, authorityHost: this.lab.emulator.url, caCertificate: labCa(this.lab),
+            }, (ref, input) => resolveSecret(ref, undefined, { input, env: this.lab.secrets }), { retry });
+            this.clients.set(key, gc);
+        }
+        return gc;
     }
 
     private async admin(method: string, p: string, body?: unknown): Promise<any> {

@@ -34,3 +34,27 @@ export async function withAdminLdap<T>(lab: LabInfo, forest: LabForest, fn: (c: 
 export function labSecretEnv(lab: LabInfo): Record<string, string> {
     return { ...lab.secrets };
 }
+
+/**
+ * The e2e layer runs against a lab whose Graph replicas lag (lab/emulator/consistency.ts): for
+ * 1.5 s after a write of a Conditional Access policy or an Intune profile, half the reads of it see
+ * the version before. Fixed seed, so a failing run can be repeated.
+ */
+export const E2E_CONSISTENCY = { enabled: true, windowMs: 1500, staleProbability: 0.5, seed: 13 };
+
+/** Sets the lab emulator's eventual-consistency mode; returns the settings with `staleServed`, the reads it served old versions to. */
+export async function labConsistency(lab: LabInfo, settings?: Record<string, unknown>): Promise<Record<string, any>> {
+    const { Agent } = await import("undici");
+    const dispatcher = new Agent({ connect: { ca: [labCa(lab)] } });
+    try {
+        if (settings) {
+            const r = await fetch(`${lab.emulator.url}/_emulator/consistency`, {
+                method: "PUT", dispatcher, headers: { "content-type": "application/json" }, body: JSON.stringify(settings),
+            } as RequestInit);
+            if (!r.ok) throw new Error(`emulator consistency: HTTP ${r.status} ${await r.text()}`);
+        }
+        return await (await fetch(`${lab.emulator.url}/_emulator/consistency`, { dispatcher } as RequestInit)).json();
+    } finally {
+        await dispatcher.close();
+    }
+}
