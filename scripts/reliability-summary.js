@@ -22,6 +22,9 @@ for (const [area, label] of [["graph", "Graph (429, 5xx, resets, hangs, token en
     ["publisher", "publisher (between rotation and publish)"], ["timeout", "hangs bounded by the operation's own timeout"], ["concurrency", "concurrent `pulumi up` on shared objects"]]) {
     row(`  ${label}`, faults(area).length, faults(area).filter((r) => r.ok).length);
 }
+const killed = records.filter((r) => r.kind === "interrupted");
+row("interrupted runs: killed at a step boundary / converged", killed.length, killed.filter((r) => r.ok).length,
+    [...new Set(killed.map((r) => r.resource))].map((res) => `${res} ${killed.filter((r) => r.resource === res).length}`).join(", "));
 const bad = (how) => records.filter((r) => r.kind === "badInput" && r.how === how);
 row("bad inputs tried / refused before I/O", bad("check").length, bad("check").filter((r) => r.ok).length,
     [...new Set(bad("check").map((r) => r.resource))].map((res) => `${res} ${bad("check").filter((r) => r.resource === res).length}`).join(", "));

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Agent } from "undici";
 import { GraphEmulator, SEED } from "../../lab/emulator";
-import { graphRequest, type GraphClient } from "../../provider/graph";
+import { graphRequest, graphSendOnce, type GraphClient } from "../../provider/graph";
 import { isProviderError, ProviderError } from "../../provider/core/errors";
 import { startGraphLab, type GraphLab } from "./support/graph-lab";
 
@@ -25,6 +25,41 @@ async function failure(p: Promise<unknown>): Promise<ProviderError> {
 
 const since = (mark: number, p: string) => lab.emu.requestLog.slice(mark).filter((r) => r.path === p).map((r) => r.status);
 const GROUPS = { method: "GET", version: "v1.0", path: "/groups" } as const;
+
+describe("graphSendOnce: a body merged from a read is sent once, whatever the failure", () => {
+    const policy = () => lab.emu.state.policies[0];
+    const policyPath = () => `/v1.0/identity/conditionalAccess/policies/${policy().id}`;
+    const patch = (attempt = 1) => graphSendOnce(gc, {
+        method: "PATCH", version: "v1.0", path: `/identity/conditionalAccess/policies/${policy().id}`,
+        body: { conditions: { users: { ...policy().conditions.users } } },
+    }, attempt);
+
+    test.each([
+        ["429 (not applied)", { status: 429 }, false],
+        ["503 (not applied)", { status: 503 }, false],
+        ["500 (may have applied)", { status: 500 }, true],
+        ["a reset after the change was made (may have applied)", { reset: true, after: true }, true],
+    ])("%s: one request, the failure handed back with whether it may have applied", async (_name, fault, mayHaveApplied) => {
+        lab.emu.faults.add({ method: "PATCH", path: policyPath(), times: 1, ...fault });
+        const mark = lab.emu.requestLog.length;
+        const f = await patch();
+        expect(f?.mayHaveApplied).toBe(mayHaveApplied);
+        expect(f?.error).toBeInstanceOf(ProviderError);
+        expect(since(mark, policyPath())).toHaveLength(1);
+        await expect(patch()).resolves.toBeUndefined(); // the caller's next attempt (new body) goes through
+    });
+
+    test("the last attempt the policy allows throws instead of handing back a failure", async () => {
+        lab.emu.faults.add({ method: "PATCH", path: policyPath(), status: 429, times: 1 });
+        const e = await failure(patch(gc.retry.maxAttempts));
+        expect(e.code).toBe("GRAPH_THROTTLED");
+    });
+
+    test("a 400 is never tried again", async () => {
+        lab.emu.faults.add({ method: "PATCH", path: policyPath(), status: 400, times: 1 });
+        expect((await failure(patch())).httpStatus).toBe(400);
+    });
+});
 
 describe("retry policy against injected faults", () => {
     test("503 twice, then success", async () => {

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
+import { spawn, type ChildProcess } from "node:child_process";
 import { LocalWorkspace, PulumiCommand, Stack, ConfigMap } from "@pulumi/pulumi/automation";
 import { pulumiBinDir, pulumiEnv } from "./pulumi-cli";
 
@@ -14,6 +15,11 @@ export interface TestStack {
     output: string[];
     /** Reads the stack's state as `pulumi stack export --show-secrets` would. */
     exportState(): Promise<any>;
+    /**
+     * `pulumi up` as a pipeline runs it, in a process group of its own, so a test can kill the CLI
+     * and everything it started (language host, provider hosts) at once, as a cancelled CI job is.
+     */
+    spawnUp(): ChildProcess;
     dispose(): Promise<void>;
 }
 
@@ -28,16 +34,13 @@ export async function createTestStack(opts: {
     fs.mkdirSync(backend);
     const output: string[] = [];
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(pulumiBinDir()), skipVersionCheck: true });
-    const ws = await LocalWorkspace.create({
-        workDir: opts.programDir,
-        pulumiHome: path.join(dir, "home"),
-        pulumiCommand,
-        envVars: pulumiEnv({
-            PULUMI_BACKEND_URL: `file://${backend}`,
-            PULUMI_CONFIG_PASSPHRASE: randomBytes(12).toString("hex"),
-            ...opts.env,
-        }),
+    const envVars = pulumiEnv({
+        PULUMI_BACKEND_URL: `file://${backend}`,
+        PULUMI_CONFIG_PASSPHRASE: randomBytes(12).toString("hex"),
+        ...opts.env,
     });
+    const pulumiHome = path.join(dir, "home");
+    const ws = await LocalWorkspace.create({ workDir: opts.programDir, pulumiHome, pulumiCommand, envVars });
     // Stack config files would land in the program directory; keep them in the temp dir instead.
     const stackName = opts.stackName ?? `t${randomBytes(4).toString("hex")}`;
     const stack = await Stack.create(stackName, ws);
@@ -45,6 +48,10 @@ export async function createTestStack(opts: {
     return {
         stack, dir, output,
         exportState: async () => (await stack.exportStack()).deployment,
+        spawnUp: () => spawn(path.join(pulumiBinDir(), "pulumi"), ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", stackName], {
+            cwd: opts.programDir, detached: true, stdio: ["ignore", "pipe", "pipe"],
+            env: { ...process.env, ...envVars, PULUMI_HOME: pulumiHome },
+        }),
         dispose: async () => {
             await ws.removeStack(stackName, { force: true }).catch(() => undefined);
             fs.rmSync(path.join(opts.programDir, `Pulumi.${stackName}.yaml`), { force: true });

@@ -15,6 +15,8 @@ export type Observation =
     | { kind: "badInput"; resource: string; input: string; ok: boolean; how: "check" | "server" }
     /** a text scanned for every lab secret; `hits`: how many secrets were found in it */
     | { kind: "secretScan"; target: string; bytes: number; secrets: number; hits: number }
+    /** a run killed at a step boundary; `ok`: the documented recovery converged with nothing lost or duplicated */
+    | { kind: "interrupted"; resource: string; point: string; ok: boolean }
     /** any other property (TLS fails closed, least privilege) */
     | { kind: "property"; area: "tls" | "privilege" | "timeout"; name: string; ok: boolean };
 
