@@ -181,9 +181,10 @@ describe("races injected in the emulator", () => {
 });
 
 describe("1 request per second per tenant, 429 without Retry-After", () => {
-    test("10 exclusions across 5 policies, all at once through the provider like one `pulumi up`: created and deleted without an error", async () => {
+    // (the e2e layer runs 10 across 5 through the CLI; 6 across 3 prove the same here at 7 requests per write)
+    test("6 exclusions across 3 policies, all at once through the provider like one `pulumi up`: created and deleted without an error", async () => {
         lab.emu.setThrottling({ conditionalAccess: { enabled: true, requests: 1, windowMs: 1000 } });
-        const ids = Array.from({ length: 5 }, (_, i) => teamPolicy(lab.emu, `it-throttle-${process.pid}-${i}`));
+        const ids = Array.from({ length: 3 }, (_, i) => teamPolicy(lab.emu, `it-throttle-${process.pid}-${i}`));
         const groups = ["Storage Users", "WHfB Pilot"];
         const mark = lab.emu.requestLog.length;
         // the dynamic provider itself: its tenant pacer, write turns and the product's retry policy
@@ -195,7 +196,7 @@ describe("1 request per second per tenant, 429 without Retry-After", () => {
         const ca = lab.emu.requestLog.slice(mark).filter((r) => r.path.includes("conditionalAccess"));
         expect(ca.filter((r) => r.status >= 400 && r.status !== 429)).toEqual([]);
         // pacing keeps this process under the limit and writes take turns: no extra rounds
-        expect(ca.filter((r) => r.method === "PATCH" && r.status === 204)).toHaveLength(20);
+        expect(ca.filter((r) => r.method === "PATCH" && r.status === 204)).toHaveLength(12);
         expect(ca.filter((r) => r.status === 429).length).toBeLessThanOrEqual(2);
     }, 240_000);
 });
