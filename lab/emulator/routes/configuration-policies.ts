@@ -1,8 +1,8 @@
 // beta deviceManagement/configurationPolicies (settings catalog) and configurationSettings
 // (definitions), per graph-apis.md §1 and §3: POST 201 with server-filled fields, GET with
 // $expand=settings,assignments, settings paged at 25, PUT replaces the whole policy (204), PATCH
-// changes name/description/scope tags only (settings in a PATCH are ignored, as in the service),
-// POST /assign replaces the assignment set.
+// changes name/description/scope tags only (settings in a PATCH are refused with the service's
+// 400), POST /assign replaces the assignment set. Sources per behaviour: docs/lab.md, Limits.
 import { badRequest, notFound, unsupported } from "../errors";
 import { newGuid, nowIso } from "../ids";
 import { json, noContent } from "../http";
@@ -146,8 +146,12 @@ export const configurationPolicyRoutes: GraphRoute[] = [
                 } else if (k === "roleScopeTagIds") {
                     if (!Array.isArray(v)) throw badRequest("roleScopeTagIds must be an array of strings.");
                     patch[k] = v;
-                } else if (k === "settings" || k.endsWith("@odata.type") || k === "platforms" || k === "technologies" || k === "templateReference") {
-                    // the service does not update these through PATCH (settings need PUT); they are ignored
+                } else if (k === "settings") {
+                    // the real 400 quoted in docs-excerpts/passportforwork-securitykey-and-intune-docs.md
+                    // (deploymenttheory/terraform-provider-microsoft365 #2488): settings need PUT
+                    throw badRequest("Cannot apply PATCH to navigation property 'settings' on entity type 'microsoft.management.services.api.deviceManagementConfigurationPolicy'.");
+                } else if (k.endsWith("@odata.type") || k === "platforms" || k === "technologies" || k === "templateReference") {
+                    // assumption (docs/lab.md, Limits): not changed by PATCH, and ignored rather than refused
                 } else {
                     throw badRequest(`The property '${k}' does not exist on type 'microsoft.graph.deviceManagementConfigurationPolicy' or cannot be patched.`);
                 }
