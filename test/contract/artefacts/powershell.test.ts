@@ -63,7 +63,7 @@ describe("real Get-AzureADKerberosServer outputs read into the port's table", ()
         const value = (k: string) => Object.entries(printed).find(([p]) => p.toLowerCase() === k.toLowerCase())?.[1];
         for (const k of SERVER_PROPERTIES) {
             const v = value(k);
-            const got = (table as Record<string, unknown>)[k];
+            const got = (table as unknown as Record<string, unknown>)[k];
             if (k === "DomainDnsName" && !v) expect(got).toBe("requested.example"); // an empty object: the domain asked for
             else if (v === undefined || v === "") expect(got).toBeNull();
             else if (DATES.has(k)) expect(got).toBe(new Date(printedUtc(v)).toISOString());
