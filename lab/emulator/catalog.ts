@@ -65,14 +65,16 @@ function common(d: CommonDef, odataType: string) {
         referredSettingInformationList: [],
         riskLevel: "low",
         version: "1",
-        dependentOn: d.parentId ? [{ dependentOn: d.parentId, parentSettingId: d.parentId }] : [],
-        dependedOnBy: [] as { dependedOnBy: string; required: boolean }[],
     };
 }
+
+/** Group and simple definitions carry their dependencies; choice definitions do not (their options do). */
+const dependentOn = (d: CommonDef) => (d.parentId ? [{ dependentOn: d.parentId, parentSettingId: d.parentId }] : []);
 
 export function groupCollectionDefinition(d: CommonDef & { childIds: string[]; maximumCount?: number }) {
     return {
         ...common(d, T.group),
+        dependentOn: dependentOn(d),
         childIds: d.childIds,
         minimumCount: 0,
         maximumCount: d.maximumCount ?? 1,
@@ -107,6 +109,8 @@ export function simpleDefinition(d: CommonDef & { valueType: "string" | "integer
         : { "@odata.type": "#microsoft.graph.deviceManagementConfigurationStringSettingValueDefinition", format: "none", inputValidationSchema: null, isSecret: false, maximumLength: d.maximum ?? 87516, minimumLength: d.minimum ?? 0, fileTypes: [] };
     return {
         ...common(d, d.collection ? T.simpleCollection : T.simple),
+        dependentOn: dependentOn(d),
+        dependedOnBy: [],
         valueDefinition,
         defaultValue: d.defaultValue === undefined ? null
             : { "@odata.type": "#microsoft.graph.deviceManagementConfigurationIntegerSettingValue", settingValueTemplateReference: null, value: d.defaultValue },

@@ -21,7 +21,7 @@ function contractOf(d: any) {
         "@odata.type": d["@odata.type"], id: d.id, name: d.name, displayName: d.displayName, baseUri: d.baseUri, offsetUri: d.offsetUri,
         rootDefinitionId: d.rootDefinitionId, accessTypes: d.accessTypes, uxBehavior: d.uxBehavior, occurrence: d.occurrence,
         minimumSupportedVersion: d.applicability?.minimumSupportedVersion,
-        dependentOn: d.dependentOn ?? [],
+        dependentOn: d.dependentOn ?? [], dependedOnBy: d.dependedOnBy,
         childIds: d.childIds, minimumCount: d.minimumCount, maximumCount: d.maximumCount,
         defaultOptionId: d.defaultOptionId,
         options: d.options?.map((o: any) => ({ itemId: o.itemId, displayName: o.displayName, optionValue: o.optionValue, dependedOnBy: o.dependedOnBy })),
@@ -41,6 +41,10 @@ describe("the emulator's default catalog is the real one", () => {
 
     test.each([...real.keys()].sort())("%s matches the real definition", (id) => {
         expect(contractOf(emulated.find((d) => d.id === id))).toEqual(contractOf(real.get(id)));
+    });
+
+    test.each([...real.keys()].sort())("%s has the real definition's properties, no more and no fewer", (id) => {
+        expect(Object.keys(emulated.find((d) => d.id === id)).sort()).toEqual(Object.keys(real.get(id)).sort());
     });
 
     test("display names as today's catalog names them", () => {

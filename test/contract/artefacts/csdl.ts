@@ -137,10 +137,12 @@ export function readBetaExtract(extract: any, label: string): SchemaModel {
                 name: p.name, type: betaTypeName(String(p.type)), nullable: p.nullable !== false, readOnly: p.readOnly === true, navigation: p.navigation === true,
             });
         }
-        // a property today's beta has but the 2021 types lack: its name is known, its type is not
-        const now = current[name];
-        for (const n of [...(now?.properties ?? []), ...(now?.navigationProperties ?? [])]) {
-            if (!properties.has(n)) properties.set(n, { name: n, type: "unknown", nullable: true, readOnly: false, navigation: false });
+        // a property today's beta has (on the type or a base) but the 2021 types lack: its name is known, its type is not
+        for (const owner of [name, ...(t.baseTypeChain ?? [])]) {
+            const now = current[owner];
+            for (const n of [...(now?.properties ?? []), ...(now?.navigationProperties ?? [])]) {
+                if (!properties.has(n)) properties.set(n, { name: n, type: "unknown", nullable: true, readOnly: false, navigation: false });
+            }
         }
         types.set(full(name), {
             name: full(name), kind: t.kind, abstract: t.abstract === true, openType: t.openType === true,
@@ -178,70 +180,79 @@ const PRIMITIVE: Record<string, (v: unknown) => boolean> = {
     "Edm.Binary": (v) => typeof v === "string",
 };
 
-/** Checks `body` as an instance of `typeName` (a full or short name). */
-export function validateBody(model: SchemaModel, typeName: string, body: unknown, path = "$"): Verdict {
+/**
+ * Checks `body` as an instance of `typeName` (a full or short name): a request body, or with
+ * `response` a body Graph (or the emulator) returned, where read-only properties belong.
+ */
+export function validateBody(model: SchemaModel, typeName: string, body: unknown, opts: { response?: boolean } = {}): Verdict {
     const verdict: Verdict = { errors: [], gaps: [] };
     const coll = /^Collection\((.*)\)$/.exec(typeName);
-    checkValue(model, coll ? `Collection(${full(coll[1])})` : full(typeName), body, path, verdict, true);
+    new Checker(model, opts.response === true, verdict).value(coll ? `Collection(${full(coll[1])})` : full(typeName), body, "$", true);
     verdict.gaps = [...new Set(verdict.gaps)].sort();
     return verdict;
 }
 
-function checkValue(model: SchemaModel, type: string, v: unknown, path: string, out: Verdict, nullable: boolean): void {
-    if (v === null) {
-        if (!nullable) out.errors.push(`${path}: null is not allowed (${type} is not nullable in ${model.label})`);
-        return;
-    }
-    const coll = /^Collection\((.*)\)$/.exec(type);
-    if (coll) {
-        if (!Array.isArray(v)) { out.errors.push(`${path}: expected a collection of ${coll[1]}`); return; }
-        v.forEach((x, i) => checkValue(model, coll[1], x, `${path}[${i}]`, out, false));
-        return;
-    }
-    if (type === "unknown") return;
-    if (PRIMITIVE[type]) {
-        if (!PRIMITIVE[type](v)) out.errors.push(`${path}: ${JSON.stringify(v)} is not a valid ${type}`);
-        return;
-    }
-    const e = model.enums.get(type);
-    if (e) {
-        const members = typeof v === "string" ? (e.flags ? v.split(",").map((s) => s.trim()) : [v]) : [];
-        if (members.length === 0 || members.some((m) => !e.members.has(m))) {
-            out.errors.push(`${path}: ${JSON.stringify(v)} is not a member of ${type} (${[...e.members].join(", ")})`);
-        }
-        return;
-    }
-    if (!model.types.has(type)) { out.gaps.push(type); return; }
-    if (typeof v !== "object" || Array.isArray(v)) { out.errors.push(`${path}: expected an object of type ${type}`); return; }
-    checkObject(model, type, v as Record<string, unknown>, path, out);
-}
+class Checker {
+    constructor(private readonly model: SchemaModel, private readonly response: boolean, private readonly out: Verdict) {}
 
-function checkObject(model: SchemaModel, declared: string, v: Record<string, unknown>, path: string, out: Verdict): void {
-    let type = declared;
-    const odataType = v["@odata.type"];
-    if (odataType !== undefined) {
-        const actual = typeof odataType === "string" ? odataType.replace(/^#/, "") : "";
-        const info = model.types.get(actual);
-        if (!info) { out.gaps.push(actual || String(odataType)); return; }
-        if (actual !== declared && !info.bases.includes(declared)) {
-            out.errors.push(`${path}: @odata.type ${actual} is not ${declared} or derived from it`);
+    value(type: string, v: unknown, path: string, nullable: boolean): void {
+        const { model, out } = this;
+        if (v === null) {
+            if (!nullable) out.errors.push(`${path}: null is not allowed (${type} is not nullable in ${model.label})`);
             return;
         }
-        type = actual;
-    }
-    const info = model.types.get(type)!;
-    if (info.abstract) out.errors.push(`${path}: ${type} is abstract; the body must name a derived type in @odata.type`);
-    for (const [key, value] of Object.entries(v)) {
-        if (key === "@odata.type") continue;
-        const annotated = /^(.+)@odata\.type$/.exec(key);
-        const name = annotated ? annotated[1] : key;
-        const p = info.properties.get(name);
-        if (!p) {
-            if (!info.openType) out.errors.push(`${path}.${key}: ${type} has no property '${name}' in ${model.label}`);
-            continue;
+        const coll = /^Collection\((.*)\)$/.exec(type);
+        if (coll) {
+            if (!Array.isArray(v)) { out.errors.push(`${path}: expected a collection of ${coll[1]}`); return; }
+            v.forEach((x, i) => this.value(coll[1], x, `${path}[${i}]`, false));
+            return;
         }
-        if (annotated) continue;
-        if (p.readOnly) out.errors.push(`${path}.${key}: '${name}' is read-only on ${type} in ${model.label}`);
-        checkValue(model, p.type, value, `${path}.${key}`, out, p.nullable);
+        if (type === "unknown") return;
+        if (PRIMITIVE[type]) {
+            if (!PRIMITIVE[type](v)) out.errors.push(`${path}: ${JSON.stringify(v)} is not a valid ${type}`);
+            return;
+        }
+        const e = model.enums.get(type);
+        if (e) {
+            const members = typeof v === "string" ? (e.flags ? v.split(",").map((s) => s.trim()) : [v]) : [];
+            if (members.length === 0 || members.some((m) => !e.members.has(m))) {
+                out.errors.push(`${path}: ${JSON.stringify(v)} is not a member of ${type} (${[...e.members].join(", ")})`);
+            }
+            return;
+        }
+        if (!model.types.has(type)) { out.gaps.push(type); return; }
+        if (typeof v !== "object" || Array.isArray(v)) { out.errors.push(`${path}: expected an object of type ${type}`); return; }
+        this.object(type, v as Record<string, unknown>, path);
+    }
+
+    private object(declared: string, v: Record<string, unknown>, path: string): void {
+        const { model, out } = this;
+        let type = declared;
+        const odataType = v["@odata.type"];
+        if (odataType !== undefined) {
+            const actual = typeof odataType === "string" ? odataType.replace(/^#/, "") : "";
+            const info = model.types.get(actual);
+            if (!info) { out.gaps.push(actual || String(odataType)); return; }
+            if (actual !== declared && !info.bases.includes(declared)) {
+                out.errors.push(`${path}: @odata.type ${actual} is not ${declared} or derived from it`);
+                return;
+            }
+            type = actual;
+        }
+        const info = model.types.get(type)!;
+        if (info.abstract) out.errors.push(`${path}: ${type} is abstract; the body must name a derived type in @odata.type`);
+        for (const [key, value] of Object.entries(v)) {
+            if (key === "@odata.type") continue;
+            const annotated = /^(.+)@odata\.type$/.exec(key);
+            const name = annotated ? annotated[1] : key;
+            const p = info.properties.get(name);
+            if (!p) {
+                if (!info.openType) out.errors.push(`${path}.${key}: ${type} has no property '${name}' in ${model.label}`);
+                continue;
+            }
+            if (annotated) continue;
+            if (p.readOnly && !this.response) out.errors.push(`${path}.${key}: '${name}' is read-only on ${type} in ${model.label}`);
+            this.value(p.type, value, `${path}.${key}`, p.nullable);
+        }
     }
 }
