@@ -8,6 +8,7 @@ import { newGuid, nowIso } from "../ids";
 import { json, noContent } from "../http";
 import { checkQueryOptions, page, type QueryOptionsSpec } from "../odata";
 import { anyOf, type GraphRoute, type RouteContext } from "../router";
+import type { EmulatorResponse } from "../types";
 import { renderInstance, validateSettings } from "../settings-validation";
 import { bodyObject, clone, entityResponse, listResponse, metadata, mustGet } from "./common";
 import { validateAssignments } from "./intune-assignments";
@@ -36,6 +37,16 @@ const CTX = "deviceManagement/configurationPolicies";
 function render(p: any): any {
     const { settings: _s, assignments: _a, ...rest } = p;
     return clone(rest);
+}
+
+/**
+ * Intune's list page carries @odata.count without $count being asked for, and counts the page's own
+ * items (100 on a $top=100 page that has a nextLink): peer-mocks/captured-intune-portal-
+ * configurationPolicies-list-page.json, a page captured from a real tenant. Key order as there.
+ */
+function withPageCount(res: EmulatorResponse): EmulatorResponse {
+    const { "@odata.context": context, "@odata.count": _asked, value, ...links } = res.body as Record<string, any>;
+    return { ...res, body: { "@odata.context": context, "@odata.count": value.length, ...links, value } };
 }
 
 function expandList(ctx: RouteContext): string[] {
@@ -107,7 +118,7 @@ export const configurationPolicyRoutes: GraphRoute[] = [
     intune({ method: "GET", path: BASE, permissions: INTUNE_READ,
         handler: (ctx) => {
             if (ctx.req.query.has("$expand")) throw unsupported("$expand is not supported when listing configuration policies; GET the policy by id.");
-            return listResponse(ctx, "beta", CTX, ctx.state.configurationPolicies, { ...POLICY_SPEC, expand: [] }, render);
+            return withPageCount(listResponse(ctx, "beta", CTX, ctx.state.configurationPolicies, { ...POLICY_SPEC, expand: [] }, render));
         } }),
     intune({ method: "POST", path: BASE, permissions: INTUNE_WRITE,
         handler: (ctx) => {

@@ -8,7 +8,8 @@ import { graphRequest, graphRequestRaw, type GraphClient } from "../../../provid
 import { createCloudTrustPolicy, checkCloudTrustPolicy } from "../../../provider/intune/cloud-trust-policy";
 import { createHostToRealmMapping, checkHostToRealmMapping } from "../../../provider/intune/host-to-realm-mapping";
 import { validateBody, type SchemaModel } from "./csdl";
-import { betaSchema, v1Schema } from "./fixtures";
+import * as path from "node:path";
+import { betaSchema, GRAPH, readJson, v1Schema } from "./fixtures";
 import { FAST_RETRY, startGraphLab, type GraphLab } from "../../integration/support/graph-lab";
 import { withoutAnnotations } from "./tenant";
 
@@ -81,6 +82,21 @@ describe("Intune (beta): what the emulator returns is what the beta schema defin
         const { id } = await createCloudTrustPolicy(r.inputs, OPTS);
         const p = await graphRequest<any>(gc, { method: "GET", version: "beta", path: `/deviceManagement/configurationPolicies/${id}`, query: { $expand: "settings,assignments" }, description: "contract" });
         expect(validateBody(betaSchema(), "deviceManagementConfigurationPolicy", withoutAnnotations(p), { response: true })).toEqual({ errors: [], gaps: [] });
+    });
+
+    test("a list page has the envelope of the real page captured from the Intune admin center", async () => {
+        const real = readJson(path.join(GRAPH, "peer-mocks/captured-intune-portal-configurationPolicies-list-page.json"));
+        for (const n of ["page a", "page b", "page c"]) {
+            await createCloudTrustPolicy(checkCloudTrustPolicy({ graph: lab.conn(), displayName: n }).inputs, OPTS);
+        }
+        const select = "id,name,description,platforms,technologies,lastModifiedDateTime,settingCount,roleScopeTagIds,isAssigned";
+        const page = await graphRequest<any>(gc, { method: "GET", version: "beta", path: "/deviceManagement/configurationPolicies", query: { $select: select, $top: "2" }, description: "contract" });
+        // @odata.context, @odata.count (not asked for), @odata.nextLink, then value (the capture keeps the envelope only)
+        expect(Object.keys(page)).toEqual([...Object.keys(real.response), "value"]);
+        expect(page["@odata.count"]).toBe(page.value.length); // the page's own count, as 100 on the real $top=100 page with a nextLink
+        const next = new URL(page["@odata.nextLink"]), realNext = new URL(real.response["@odata.nextLink"]);
+        expect([...next.searchParams.keys()].sort()).toEqual([...realNext.searchParams.keys()].filter((k) => k !== "$filter").sort());
+        for (const p of page.value) expect(Object.keys(p).sort()).toEqual(select.split(",").sort());
     });
 
     test("a setting definition", async () => {
