@@ -174,9 +174,11 @@ describe(`custom OMA-URI profile: ${OMA}`, () => {
 });
 
 describe("assignments: intune-docs-configurationPolicy-assignments.json", () => {
+    /** the real objects of the three policies the file holds: allDevices, exclusionGroup, group, allLicensedUsers targets */
+    const realAssignments = (): any[] => Object.values<any[]>(realExport("intune-docs-configurationPolicy-assignments.json").assignments).flat();
+
     test("real /assignments objects read in the program's terms", async () => {
-        const real = realExport("intune-docs-configurationPolicy-assignments.json").assignments;
-        const all = [...real.WIN_D_CISL1_AdministrativeTemplates_PROD, ...real.WIN_D_Security_Bitlocker_PROD, ...real.WIN_U_CISL1_Autopilot_PROD];
+        const all = realAssignments();
         const id = holdPolicy(lab.emu, realExport(CKT), { assignments: all, isAssigned: true });
         const p = await readPolicy(lab.client(), id, "contract");
         expect(p!.assignments).toEqual(all);
@@ -186,13 +188,12 @@ describe("assignments: intune-docs-configurationPolicy-assignments.json", () => 
     });
 
     test("what the emulator's /assign stores has the real objects' shape and ids", async () => {
-        const real = realExport("intune-docs-configurationPolicy-assignments.json").assignments;
         const news = cktInputs({ displayName: "assign shape", assignments: { includeGroups: ["WHfB Pilot"], excludeGroups: ["Break Glass Admins"], allDevices: true, allUsers: true } });
         const { id } = await createCloudTrustPolicy(news, OPTS);
         const stored = lab.emu.state.get("configurationPolicies", id).assignments;
         const shape = (a: any) => ({ keys: Object.keys(a).sort(), targetKeys: Object.keys(a.target).sort(), type: a.target["@odata.type"], idSuffix: a.id.slice(a.id.indexOf("_") + 1) });
         const byType = (list: any[], type: string) => list.filter((a) => a.target["@odata.type"] === type).map(shape)[0];
-        const realAll = [...real.WIN_D_CISL1_AdministrativeTemplates_PROD, ...real.WIN_D_Security_Bitlocker_PROD, ...real.WIN_U_CISL1_Autopilot_PROD];
+        const realAll = realAssignments();
         for (const type of ["allDevicesAssignmentTarget", "allLicensedUsersAssignmentTarget"].map((t) => `#microsoft.graph.${t}`)) {
             expect(byType(stored, type)).toEqual(byType(realAll, type)); // the well-known virtual group ids too
         }
