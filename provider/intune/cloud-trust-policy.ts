@@ -13,7 +13,7 @@
 import { ProviderError } from "../core/errors";
 import type { GraphConnection } from "../graph";
 import { checkGraphConnection } from "../graph/check-connection";
-import { decideAdoption } from "./adoption";
+import { decideAdoption, refuseTemplateBased } from "./adoption";
 import {
     assignBody, checkAssignments, graphGroupLookup, normalizeAssignments, observedAssignments, resolution, resolveGroups, sameAssignments, storedResolution,
     type Assignments, type AssignmentsInput, type Resolution,
@@ -166,6 +166,7 @@ export async function createCloudTrustPolicy(inputs: CheckedCloudTrustInputs, op
         if (decision.action === "adopt") {
             id = decision.candidate.id;
             const existing = await readPolicy(gc, id, w);
+            if (existing) refuseTemplateBased(existing, { displayName: inputs.displayName, what: w });
             await putPolicy(gc, id, desiredBody(inputs, existing?.roleScopeTagIds), w);
         } else {
             id = await createPolicy(gc, desiredBody(inputs), w);

@@ -123,6 +123,17 @@ describe(`template-based policy: ${TEMPLATE}`, () => {
         expect(flattenSettings(bare)).toEqual(lines);
     });
 
+    test("a CloudTrustPolicy of the same name does not adopt it, even with adoptExisting: a plain PUT would drop its template", async () => {
+        const exported = realExport(TEMPLATE);
+        const id = holdPolicy(lab.emu, exported);
+        const refused = await failure(createCloudTrustPolicy(cktInputs({ displayName: exported.name, adoptExisting: true }), OPTS));
+        expect(refused.code).toBe("POLICY_TEMPLATE_BASED");
+        expect(refused.message).toContain(`(id ${id}) was made from template ${exported.templateReference.templateId}`);
+        // nothing was written: the template's policy is as it was
+        expect(lab.emu.state.get("configurationPolicies", id).templateReference.templateId).toBe(exported.templateReference.templateId);
+        expect(lab.emu.requestLog.filter((r) => r.method === "PUT")).toEqual([]);
+    });
+
     test("a CloudTrustPolicy refreshed onto it names every line that is not the program's", async () => {
         const news = cktInputs({ displayName: realExport(TEMPLATE).name });
         const id = holdPolicy(lab.emu, realExport(TEMPLATE));
