@@ -175,3 +175,17 @@ export function defaultSettingDefinitions(): any[] {
         choiceDefinition({ id: `${USR}_policies_usepassportforwork`, name: "UsePassportForWork", displayName: "Use Windows Hello For Business (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/UsePassportForWork", minVersion: "10.0.10586", rootDefinitionId: `${USR}`, defaultSuffix: "true", options: TRUE_FALSE }),
     ];
 }
+
+/** Ids older versions of the lab put in every catalog by default and no real catalog has. */
+const RETIRED_DEFINITION_IDS = new Set([`${DEV}_policies_usesecuritykeyforsignin`]);
+
+/**
+ * The catalog of a tenant state saved by an earlier run: the default definitions as this version
+ * has them (replacing saved copies, which an older version may have got wrong), the retired ones
+ * dropped, and any a test or the admin API added kept.
+ */
+export function currentCatalog(saved: readonly any[]): any[] {
+    const defaults = defaultSettingDefinitions();
+    const ids = new Set(defaults.map((d) => d.id));
+    return [...defaults, ...saved.filter((d) => !ids.has(d.id) && !RETIRED_DEFINITION_IDS.has(d.id))];
+}

@@ -2,7 +2,11 @@
 // definition, to the 33 definitions a real tenant returned; every setting id and option the
 // provider writes exists there with the instance type its definition asks for; and an id no real
 // definition has is refused on the wire the way Intune refuses a policy.
-import { defaultSettingDefinitions } from "../../../lab/emulator";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { choiceDefinition, defaultSettingDefinitions, groupCollectionDefinition, LAB_TENANT_ID, simpleDefinition } from "../../../lab/emulator";
+import { TenantState } from "../../../lab/emulator/state";
 import { graphRequest, type GraphClient } from "../../../provider/graph";
 import { cloudTrustSettings, LEGACY_SECURITY_KEY_FOR_SIGN_IN, SCOPES } from "../../../provider/intune/cloud-trust-settings";
 import { choice, groupCollection, policyBody, type SettingInstance } from "../../../provider/intune/settings-catalog";
@@ -52,6 +56,29 @@ describe("the emulator's default catalog is the real one", () => {
         expect(byId.get("device_vendor_msft_passportforwork_{tenantid}_policies_usepassportforwork")).toBe("Use Windows Hello For Business (Device)");
         expect(byId.get("user_vendor_msft_passportforwork_{tenantid}_policies_usepassportforwork")).toBe("Use Windows Hello For Business (User)");
         expect(byId.get("device_vendor_msft_passportforwork_{tenantid}")).toBe("Device-scoped settings");
+    });
+});
+
+describe("a lab tenant saved by an older version gets the real catalog when it loads", () => {
+    test("saved defaults are replaced, the invented security key definition dropped, definitions a test added kept", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "catalog-state-"));
+        try {
+            const file = path.join(dir, "state.json");
+            const dev = "device_vendor_msft_passportforwork_{tenantid}";
+            const older = [
+                // as versions before issue 15 seeded them
+                groupCollectionDefinition({ id: dev, displayName: "Windows Hello For Business", baseUri: "./Device/Vendor/MSFT/PassportForWork", offsetUri: "/{0}", childIds: [`${dev}_policies_usepassportforwork`, LEGACY_SECURITY_KEY_FOR_SIGN_IN] }),
+                choiceDefinition({ id: LEGACY_SECURITY_KEY_FOR_SIGN_IN, displayName: "Use Security Key For Signin", parentId: dev, rootDefinitionId: dev, baseUri: "", offsetUri: "", defaultSuffix: "false",
+                    options: [{ suffix: "false", displayName: "false", value: "false" }, { suffix: "true", displayName: "true", value: "true" }] }),
+                simpleDefinition({ id: "device_vendor_msft_policy_config_labtest_added", displayName: "added by a test", baseUri: "", offsetUri: "", valueType: "integer" }),
+            ];
+            fs.writeFileSync(file, JSON.stringify({ version: 1, tenantId: LAB_TENANT_ID, data: { configurationSettings: older } }));
+            const loaded = new TenantState(LAB_TENANT_ID, () => { throw new Error("the saved state is used, not the seed"); }, file).configurationSettings;
+            expect(loaded.map((d) => d.id).sort()).toEqual([...real.keys(), "device_vendor_msft_policy_config_labtest_added"].sort());
+            expect(contractOf(loaded.find((d) => d.id === dev))).toEqual(contractOf(real.get(dev)));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 
