@@ -28,8 +28,9 @@ export const DEVICE = {
  */
 export const SECURITY_KEY_FOR_SIGN_IN = "device_vendor_msft_passportforwork_securitykey_usesecuritykeyforsignin";
 /**
- * The id versions before issue 15 sent, as a child of the device group. No real catalog defines it
- * (a real tenant refuses it); policies the lab holds under it are found on refresh and rewritten.
+ * The id versions before issue 15 sent, as a child of the device group. The real catalog has no
+ * such definition, so a real tenant would refuse it; policies the lab holds under it are found on
+ * refresh and rewritten.
  */
 export const LEGACY_SECURITY_KEY_FOR_SIGN_IN = `${DEVICE_WHFB}_policies_usesecuritykeyforsignin`;
 export const USER_USE_PASSPORT_FOR_WORK = `${USER_WHFB}_policies_usepassportforwork`;

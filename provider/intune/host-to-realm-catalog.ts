@@ -40,7 +40,9 @@ export async function discoverHostToRealmDefinition(gc: GraphClient, description
                 description: `${description}: look up the settings catalog definition ${id}`,
             });
         } catch (e) {
-            if (isProviderError(e, "GRAPH_NOT_FOUND")) return undefined;
+            // a GET by id carries nothing but the id: 404 or 400 both say the catalog has no such
+            // definition, and the custom OMA-URI profile is the answer then, never a failed create
+            if (isProviderError(e, "GRAPH_NOT_FOUND") || isProviderError(e, "GRAPH_BAD_REQUEST")) return undefined;
             throw e;
         }
     };

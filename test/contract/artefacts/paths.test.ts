@@ -69,3 +69,14 @@ test("CloudTrustPolicy, HostToRealmMapping (no catalog definition: the OMA-URI f
     expect(distinct).toContain("GET beta /deviceManagement/configurationSettings/{id}");
     expect(distinct).not.toContain("GET beta /deviceManagement/configurationSettings");
 });
+
+test("a tenant that answers the definition lookup with 400 instead of 404 still gets the OMA-URI profile, not a failed create", async () => {
+    const fault = lab.emu.faults.add({ method: "GET", path: "/beta/deviceManagement/configurationSettings/*", status: 400 });
+    try {
+        const h2r = checkHostToRealmMapping({ graph: lab.conn(), displayName: "paths 400", mappings: [{ realm: "KERBEROS.MICROSOFTONLINE.COM", hosts: [".file.core.windows.net"] }] }).inputs;
+        const h = await createHostToRealmMapping(h2r, OPTS);
+        expect(h.outs.deliveredAs).toBe("customOmaUri");
+    } finally {
+        lab.emu.faults.remove(fault);
+    }
+});
