@@ -1,6 +1,10 @@
 // Settings catalog definitions (beta deviceManagement/configurationSettings) the lab knows, and
-// builders for more. Only what graph-apis.md §1.1 confirms is present by default; the unconfirmed
-// ADMX_Kerberos HostToRealm definition (§2.2) is NOT, a test can add one through the state/admin API.
+// builders for more. The default catalog is the 33 definitions a real tenant returned
+// (../shared/fixtures/graph/real-exports/intune-docs-setting-definitions-passportforwork-kerberos.json):
+// ids, names, URIs, options and value ranges are theirs, and test/contract/artefacts/catalog.test.ts
+// holds every one of them to that file. Descriptions, categories, SKUs and versions are not copied
+// (docs/lab.md, Limits). No real tenant export has a HostToRealm definition (docs-excerpts/
+// kerberos-hosttorealm-csp.md §5), so none is present; a test can add one through the state/admin API.
 
 export const T = {
     group: "#microsoft.graph.deviceManagementConfigurationSettingGroupCollectionDefinition",
@@ -24,6 +28,8 @@ const WINDOWS_MDM = (minVersion?: string) => ({
 
 interface CommonDef {
     id: string;
+    /** the CSP node name; defaults to the id's last segment */
+    name?: string;
     displayName: string;
     description?: string;
     rootDefinitionId?: string;
@@ -31,13 +37,16 @@ interface CommonDef {
     baseUri: string;
     offsetUri: string;
     minVersion?: string;
+    uxBehavior?: "default" | "toggle";
+    accessTypes?: string;
+    maxDeviceOccurrence?: number;
 }
 
 function common(d: CommonDef, odataType: string) {
     return {
         "@odata.type": odataType,
         id: d.id,
-        name: d.id.split("_").pop(),
+        name: d.name ?? d.id.split("_").pop(),
         displayName: d.displayName,
         description: d.description ?? d.displayName,
         helpText: d.description ?? "",
@@ -48,22 +57,24 @@ function common(d: CommonDef, odataType: string) {
         rootDefinitionId: d.rootDefinitionId ?? d.id,
         categoryId: "lab-category",
         settingUsage: "configuration",
-        uxBehavior: "default",
+        uxBehavior: d.uxBehavior ?? "default",
         visibility: "settingsCatalog,template",
-        accessTypes: "add,delete,get,replace",
+        accessTypes: d.accessTypes ?? "add,delete,get,replace",
         applicability: WINDOWS_MDM(d.minVersion),
-        occurrence: { minDeviceOccurrence: 0, maxDeviceOccurrence: 1 },
+        occurrence: { minDeviceOccurrence: 0, maxDeviceOccurrence: d.maxDeviceOccurrence ?? 1 },
         referredSettingInformationList: [],
         riskLevel: "low",
         version: "1",
-        dependentOn: d.parentId ? [{ dependentOn: d.parentId, parentSettingId: d.parentId }] : [],
-        dependedOnBy: [] as { dependedOnBy: string; required: boolean }[],
     };
 }
+
+/** Group and simple definitions carry their dependencies; choice definitions do not (their options do). */
+const dependentOn = (d: CommonDef) => (d.parentId ? [{ dependentOn: d.parentId, parentSettingId: d.parentId }] : []);
 
 export function groupCollectionDefinition(d: CommonDef & { childIds: string[]; maximumCount?: number }) {
     return {
         ...common(d, T.group),
+        dependentOn: dependentOn(d),
         childIds: d.childIds,
         minimumCount: 0,
         maximumCount: d.maximumCount ?? 1,
@@ -76,7 +87,6 @@ export interface ChoiceOption { suffix: string; displayName: string; value: stri
 export function choiceDefinition(d: CommonDef & { options: ChoiceOption[]; defaultSuffix: string }) {
     return {
         ...common(d, T.choice),
-        uxBehavior: "toggle",
         defaultOptionId: `${d.id}_${d.defaultSuffix}`,
         options: d.options.map((o) => ({
             itemId: `${d.id}_${o.suffix}`,
@@ -93,51 +103,89 @@ export function choiceDefinition(d: CommonDef & { options: ChoiceOption[]; defau
     };
 }
 
-export function simpleDefinition(d: CommonDef & { valueType: "string" | "integer"; minimum?: number; maximum?: number; collection?: boolean }) {
+export function simpleDefinition(d: CommonDef & { valueType: "string" | "integer"; minimum?: number; maximum?: number; collection?: boolean; defaultValue?: number }) {
     const valueDefinition = d.valueType === "integer"
         ? { "@odata.type": "#microsoft.graph.deviceManagementConfigurationIntegerSettingValueDefinition", minimumValue: d.minimum ?? 0, maximumValue: d.maximum ?? 2147483647 }
         : { "@odata.type": "#microsoft.graph.deviceManagementConfigurationStringSettingValueDefinition", format: "none", inputValidationSchema: null, isSecret: false, maximumLength: d.maximum ?? 87516, minimumLength: d.minimum ?? 0, fileTypes: [] };
     return {
         ...common(d, d.collection ? T.simpleCollection : T.simple),
+        dependentOn: dependentOn(d),
+        dependedOnBy: [],
         valueDefinition,
-        defaultValue: null,
+        defaultValue: d.defaultValue === undefined ? null
+            : { "@odata.type": "#microsoft.graph.deviceManagementConfigurationIntegerSettingValue", settingValueTemplateReference: null, value: d.defaultValue },
         ...(d.collection ? { maximumCount: 600, minimumCount: 0 } : {}),
     };
 }
 
-const PFW_BASE = "./Device/Vendor/MSFT/PassportForWork";
-const PFW_USER_BASE = "./User/Vendor/MSFT/PassportForWork";
-const dev = "device_vendor_msft_passportforwork_{tenantid}";
-const usr = "user_vendor_msft_passportforwork_{tenantid}";
-const bool = (id: string, displayName: string, parent: string, base: string, offset: string, minVersion?: string) =>
-    choiceDefinition({
-        id, displayName, parentId: parent, rootDefinitionId: parent, baseUri: base, offsetUri: offset, minVersion,
-        defaultSuffix: "false",
-        options: [{ suffix: "false", displayName: "false", value: "false" }, { suffix: "true", displayName: "true", value: "true" }],
-    });
+const DEV = "device_vendor_msft_passportforwork_{tenantid}";
+const USR = "user_vendor_msft_passportforwork_{tenantid}";
+const PFW = "./Device/Vendor/MSFT/PassportForWork";
+const PFW_USER = "./User/Vendor/MSFT/PassportForWork";
+// the option lists the real definitions share
+const TRUE_FALSE: ChoiceOption[] = [{ suffix: "false", displayName: "false", value: "false" }, { suffix: "true", displayName: "true", value: "true" }];
+const DISABLED_ENABLED: ChoiceOption[] = [{ suffix: "false", displayName: "Disabled", value: "false" }, { suffix: "true", displayName: "Enabled", value: "true" }];
+const OFF_ON: ChoiceOption[] = [{ suffix: "0", displayName: "Disabled", value: 0 }, { suffix: "1", displayName: "Enabled", value: 1 }];
+const ALLOWED_REQUIRED_BLOCKED: ChoiceOption[] = [{ suffix: "0", displayName: "Allowed", value: 0 }, { suffix: "1", displayName: "Required", value: 1 }, { suffix: "2", displayName: "Blocked", value: 2 }];
+const pinOptions = (what: string): ChoiceOption[] => [
+    { suffix: "0", displayName: `Allows the use of ${what} in PIN.`, value: 0 },
+    { suffix: "1", displayName: `Requires the use of at least one ${what} in PIN.`, value: 1 },
+    { suffix: "2", displayName: `Does not allow the use of ${what} in PIN.`, value: 2 },
+];
 
-/** The definitions graph-apis.md §1.1 confirms, with `{tenantid}` kept literally. */
+/** The 33 real definitions, `{tenantid}` kept literally (the tenant's own copy of the catalog). */
 export function defaultSettingDefinitions(): any[] {
     return [
-        groupCollectionDefinition({
-            id: dev, displayName: "Windows Hello For Business", baseUri: PFW_BASE, offsetUri: "/{0}",
-            childIds: [`${dev}_policies_usepassportforwork`, `${dev}_policies_usecloudtrustforonpremauth`, `${dev}_policies_usecertificateforonpremauth`, `${dev}_policies_usesecuritykeyforsignin`],
-        }),
-        bool(`${dev}_policies_usepassportforwork`, "Use Windows Hello For Business (Device)", dev, PFW_BASE, "/{0}/Policies/UsePassportForWork"),
-        bool(`${dev}_policies_usecloudtrustforonpremauth`, "Use Cloud Trust For On Prem Auth", dev, PFW_BASE, "/{0}/Policies/UseCloudTrustForOnPremAuth", "10.0.19044.1566"),
-        bool(`${dev}_policies_usecertificateforonpremauth`, "Use Certificate For On Prem Auth", dev, PFW_BASE, "/{0}/Policies/UseCertificateForOnPremAuth"),
-        bool(`${dev}_policies_usesecuritykeyforsignin`, "Use Security Key For Signin", dev, PFW_BASE, "/{0}/Policies/UseSecurityKeyForSignin"),
-        groupCollectionDefinition({
-            id: usr, displayName: "Windows Hello For Business (User)", baseUri: PFW_USER_BASE, offsetUri: "/{0}",
-            childIds: [`${usr}_policies_usepassportforwork`],
-        }),
-        bool(`${usr}_policies_usepassportforwork`, "Use Windows Hello For Business (User)", usr, PFW_USER_BASE, "/{0}/Policies/UsePassportForWork"),
-        choiceDefinition({
-            id: "device_vendor_msft_policy_config_kerberos_cloudkerberosticketretrievalenabled",
-            displayName: "Cloud Kerberos Ticket Retrieval Enabled",
-            baseUri: "./Device/Vendor/MSFT/Policy/Config/Kerberos", offsetUri: "/CloudKerberosTicketRetrievalEnabled",
-            minVersion: "10.0.22000", defaultSuffix: "0",
-            options: [{ suffix: "0", displayName: "Disabled", value: 0 }, { suffix: "1", displayName: "Enabled", value: 1 }],
-        }),
+        choiceDefinition({ id: "device_vendor_msft_passportforwork_biometrics_enableesswithsupportedperipherals", name: "EnableESSwithSupportedPeripherals", displayName: "Enable ESS with Supported Peripherals", baseUri: PFW, offsetUri: "/Biometrics/EnableESSwithSupportedPeripherals", minVersion: "10.0.22621", defaultSuffix: "1",
+            options: [{ suffix: "0", displayName: "Enhanced sign-in security will be disabled on all systems. If a user already has a secure Windows Hello enrollment, they will lose their enrollment and must reset PIN, and they will have the option to re-enroll in normal face and fingerprint. Peripheral usage will be enabled by disabling Enhanced sign-in security. OS will not attempt to start secure components, even if the secure hardware and software components are present. (not recommended)", value: 0 },
+                { suffix: "1", displayName: "Enhanced sign-in security will be enabled on systems with capable software and hardware, following the existing default behavior in Windows. For systems with one secure modality (face or fingerprint) and one insecure modality (fingerprint or face), only the secure sensor can be used for sign-in and the insecure sensor(s) will be blocked. This includes peripheral devices, which are unsupported and will be unusable. (default and recommended for highest security)", value: 1 }] }),
+        choiceDefinition({ id: "device_vendor_msft_passportforwork_biometrics_facialfeaturesuseenhancedantispoofing", name: "FacialFeaturesUseEnhancedAntiSpoofing", displayName: "Facial Features Use Enhanced Anti Spoofing", baseUri: PFW, offsetUri: "/Biometrics/FacialFeaturesUseEnhancedAntiSpoofing", minVersion: "10.0.10586", defaultSuffix: "false", options: TRUE_FALSE }),
+        choiceDefinition({ id: "device_vendor_msft_passportforwork_securitykey_usesecuritykeyforsignin", name: "UseSecurityKeyForSignin", displayName: "Use Security Key For Signin", baseUri: PFW, offsetUri: "/SecurityKey/UseSecurityKeyForSignin", minVersion: "10.0.18362", uxBehavior: "toggle", defaultSuffix: "0", options: OFF_ON }),
+        groupCollectionDefinition({ id: `${DEV}`, name: "{TenantId}", displayName: "Device-scoped settings", baseUri: PFW, offsetUri: "/{0}", minVersion: "10.0.10586", maxDeviceOccurrence: 100, accessTypes: "add,delete,get",
+            childIds: [`${DEV}_policies_usepassportforwork`, `${DEV}_policies_requiresecuritydevice`, `${DEV}_policies_excludesecuritydevices_tpm12`, `${DEV}_policies_enablepinrecovery`, `${DEV}_policies_enablewindowshelloprovisioningforsecuritykeys`, `${DEV}_policies_disablepostlogonprovisioning`, `${DEV}_policies_disablepostlogoncredentialcaching`, `${DEV}_policies_usecertificateforonpremauth`, `${DEV}_policies_usecloudtrustforonpremauth`, `${DEV}_policies_pincomplexity_minimumpinlength`, `${DEV}_policies_pincomplexity_maximumpinlength`, `${DEV}_policies_pincomplexity_uppercaseletters`, `${DEV}_policies_pincomplexity_lowercaseletters`, `${DEV}_policies_pincomplexity_specialcharacters`, `${DEV}_policies_pincomplexity_digits`, `${DEV}_policies_pincomplexity_history`, `${DEV}_policies_pincomplexity_expiration`, `${DEV}_policies_remote_useremotepassport`, `${DEV}_policies_usehellocertificatesassmartcardcertificates`] }),
+        choiceDefinition({ id: `${DEV}_policies_enablepinrecovery`, name: "EnablePinRecovery", displayName: "Enable Pin Recovery", baseUri: PFW, offsetUri: "/{0}/Policies/EnablePinRecovery", minVersion: "10.0.15063", rootDefinitionId: `${DEV}`, defaultSuffix: "false", options: TRUE_FALSE }),
+        choiceDefinition({ id: `${DEV}_policies_excludesecuritydevices_tpm12`, name: "TPM12", displayName: "Restrict use of TPM 1.2", baseUri: PFW, offsetUri: "/{0}/Policies/ExcludeSecurityDevices/TPM12", minVersion: "10.0.15063", rootDefinitionId: `${DEV}`, uxBehavior: "toggle", defaultSuffix: "false", options: DISABLED_ENABLED }),
+        choiceDefinition({ id: `${DEV}_policies_pincomplexity_digits`, name: "Digits", displayName: "Digits", baseUri: PFW, offsetUri: "/{0}/Policies/PINComplexity/Digits", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, defaultSuffix: "0", options: pinOptions("digits") }),
+        simpleDefinition({ id: `${DEV}_policies_pincomplexity_expiration`, name: "Expiration", displayName: "Expiration", baseUri: PFW, offsetUri: "/{0}/Policies/PINComplexity/Expiration", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, parentId: `${DEV}`, valueType: "integer", minimum: 0, maximum: 730, defaultValue: 0 }),
+        simpleDefinition({ id: `${DEV}_policies_pincomplexity_history`, name: "History", displayName: "PIN History", baseUri: PFW, offsetUri: "/{0}/Policies/PINComplexity/History", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, parentId: `${DEV}`, valueType: "integer", minimum: 0, maximum: 50, defaultValue: 0 }),
+        choiceDefinition({ id: `${DEV}_policies_pincomplexity_lowercaseletters`, name: "LowercaseLetters", displayName: "Lowercase Letters", baseUri: PFW, offsetUri: "/{0}/Policies/PINComplexity/LowercaseLetters", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, defaultSuffix: "0", options: ALLOWED_REQUIRED_BLOCKED }),
+        simpleDefinition({ id: `${DEV}_policies_pincomplexity_maximumpinlength`, name: "MaximumPINLength", displayName: "Maximum PIN Length", baseUri: PFW, offsetUri: "/{0}/Policies/PINComplexity/MaximumPINLength", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, parentId: `${DEV}`, valueType: "integer", minimum: 4, maximum: 127, defaultValue: 127 }),
+        simpleDefinition({ id: `${DEV}_policies_pincomplexity_minimumpinlength`, name: "MinimumPINLength", displayName: "Minimum PIN Length", baseUri: PFW, offsetUri: "/{0}/Policies/PINComplexity/MinimumPINLength", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, parentId: `${DEV}`, valueType: "integer", minimum: 4, maximum: 127, defaultValue: 4 }),
+        choiceDefinition({ id: `${DEV}_policies_pincomplexity_specialcharacters`, name: "SpecialCharacters", displayName: "Special Characters", baseUri: PFW, offsetUri: "/{0}/Policies/PINComplexity/SpecialCharacters", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, defaultSuffix: "2", options: pinOptions("special characters") }),
+        choiceDefinition({ id: `${DEV}_policies_pincomplexity_uppercaseletters`, name: "UppercaseLetters", displayName: "Uppercase Letters", baseUri: PFW, offsetUri: "/{0}/Policies/PINComplexity/UppercaseLetters", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, defaultSuffix: "0", options: ALLOWED_REQUIRED_BLOCKED }),
+        choiceDefinition({ id: `${DEV}_policies_remote_useremotepassport`, name: "UseRemotePassport", displayName: "Use Remote Passport", baseUri: PFW, offsetUri: "/{0}/Policies/Remote/UseRemotePassport", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, uxBehavior: "toggle", defaultSuffix: "false", options: DISABLED_ENABLED }),
+        choiceDefinition({ id: `${DEV}_policies_requiresecuritydevice`, name: "RequireSecurityDevice", displayName: "Require Security Device", baseUri: PFW, offsetUri: "/{0}/Policies/RequireSecurityDevice", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, defaultSuffix: "false", options: TRUE_FALSE }),
+        choiceDefinition({ id: `${DEV}_policies_usecertificateforonpremauth`, name: "UseCertificateForOnPremAuth", displayName: "Use Certificate For On Prem Auth", baseUri: PFW, offsetUri: "/{0}/Policies/UseCertificateForOnPremAuth", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, uxBehavior: "toggle", defaultSuffix: "false", options: DISABLED_ENABLED }),
+        choiceDefinition({ id: `${DEV}_policies_usecloudtrustforonpremauth`, name: "UseCloudTrustForOnPremAuth", displayName: "Use Cloud Trust For On Prem Auth", baseUri: PFW, offsetUri: "/{0}/Policies/UseCloudTrustForOnPremAuth", minVersion: "10.0.19044.1566", rootDefinitionId: `${DEV}`, uxBehavior: "toggle", defaultSuffix: "false", options: DISABLED_ENABLED }),
+        choiceDefinition({ id: `${DEV}_policies_usehellocertificatesassmartcardcertificates`, name: "UseHelloCertificatesAsSmartCardCertificates", displayName: "Use Hello Certificates As Smart Card Certificates", baseUri: PFW, offsetUri: "/{0}/Policies/UseHelloCertificatesAsSmartCardCertificates", minVersion: "10.0.17763", rootDefinitionId: `${DEV}`, uxBehavior: "toggle", defaultSuffix: "false", options: DISABLED_ENABLED }),
+        choiceDefinition({ id: `${DEV}_policies_usepassportforwork`, name: "UsePassportForWork", displayName: "Use Windows Hello For Business (Device)", baseUri: PFW, offsetUri: "/{0}/Policies/UsePassportForWork", minVersion: "10.0.10586", rootDefinitionId: `${DEV}`, defaultSuffix: "true", options: TRUE_FALSE }),
+        choiceDefinition({ id: "device_vendor_msft_policy_config_kerberos_cloudkerberosticketretrievalenabled", name: "CloudKerberosTicketRetrievalEnabled", displayName: "Cloud Kerberos Ticket Retrieval Enabled", baseUri: "./Device/Vendor/MSFT/Policy", offsetUri: "/Config/Kerberos/CloudKerberosTicketRetrievalEnabled", minVersion: "10.0.22000", uxBehavior: "toggle", defaultSuffix: "0", options: OFF_ON }),
+        groupCollectionDefinition({ id: `${USR}`, name: "{TenantId}", displayName: "User-scoped settings", baseUri: PFW_USER, offsetUri: "/{0}", minVersion: "10.0.10586", maxDeviceOccurrence: 100, accessTypes: "add,delete,get",
+            childIds: [`${USR}_policies_usepassportforwork`, `${USR}_policies_requiresecuritydevice`, `${USR}_policies_enablepinrecovery`, `${USR}_policies_pincomplexity_minimumpinlength`, `${USR}_policies_pincomplexity_maximumpinlength`, `${USR}_policies_pincomplexity_uppercaseletters`, `${USR}_policies_pincomplexity_lowercaseletters`, `${USR}_policies_pincomplexity_specialcharacters`, `${USR}_policies_pincomplexity_digits`, `${USR}_policies_pincomplexity_history`, `${USR}_policies_pincomplexity_expiration`] }),
+        choiceDefinition({ id: `${USR}_policies_enablepinrecovery`, name: "EnablePinRecovery", displayName: "Enable Pin Recovery (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/EnablePinRecovery", minVersion: "10.0.15063", rootDefinitionId: `${USR}`, defaultSuffix: "false", options: TRUE_FALSE }),
+        choiceDefinition({ id: `${USR}_policies_pincomplexity_digits`, name: "Digits", displayName: "Digits (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/PINComplexity/Digits", minVersion: "10.0.10586", rootDefinitionId: `${USR}`, defaultSuffix: "0", options: pinOptions("digits") }),
+        simpleDefinition({ id: `${USR}_policies_pincomplexity_expiration`, name: "Expiration", displayName: "Expiration (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/PINComplexity/Expiration", minVersion: "10.0.10586", rootDefinitionId: `${USR}`, parentId: `${USR}`, valueType: "integer", minimum: 0, maximum: 730, defaultValue: 0 }),
+        simpleDefinition({ id: `${USR}_policies_pincomplexity_history`, name: "History", displayName: "PIN History (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/PINComplexity/History", minVersion: "10.0.10586", rootDefinitionId: `${USR}`, parentId: `${USR}`, valueType: "integer", minimum: 0, maximum: 50, defaultValue: 0 }),
+        choiceDefinition({ id: `${USR}_policies_pincomplexity_lowercaseletters`, name: "LowercaseLetters", displayName: "Lowercase Letters (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/PINComplexity/LowercaseLetters", minVersion: "10.0.10586", rootDefinitionId: `${USR}`, defaultSuffix: "0", options: ALLOWED_REQUIRED_BLOCKED }),
+        simpleDefinition({ id: `${USR}_policies_pincomplexity_maximumpinlength`, name: "MaximumPINLength", displayName: "Maximum PIN Length (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/PINComplexity/MaximumPINLength", minVersion: "10.0.10586", rootDefinitionId: `${USR}`, parentId: `${USR}`, valueType: "integer", minimum: 4, maximum: 127, defaultValue: 127 }),
+        simpleDefinition({ id: `${USR}_policies_pincomplexity_minimumpinlength`, name: "MinimumPINLength", displayName: "Minimum PIN Length (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/PINComplexity/MinimumPINLength", minVersion: "10.0.10586", rootDefinitionId: `${USR}`, parentId: `${USR}`, valueType: "integer", minimum: 4, maximum: 127, defaultValue: 4 }),
+        choiceDefinition({ id: `${USR}_policies_pincomplexity_specialcharacters`, name: "SpecialCharacters", displayName: "Special Characters (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/PINComplexity/SpecialCharacters", minVersion: "10.0.10586", rootDefinitionId: `${USR}`, defaultSuffix: "2", options: pinOptions("special characters") }),
+        choiceDefinition({ id: `${USR}_policies_pincomplexity_uppercaseletters`, name: "UppercaseLetters", displayName: "Uppercase Letters (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/PINComplexity/UppercaseLetters", minVersion: "10.0.10586", rootDefinitionId: `${USR}`, defaultSuffix: "0", options: ALLOWED_REQUIRED_BLOCKED }),
+        choiceDefinition({ id: `${USR}_policies_requiresecuritydevice`, name: "RequireSecurityDevice", displayName: "Require Security Device (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/RequireSecurityDevice", minVersion: "10.0.10586", rootDefinitionId: `${USR}`, defaultSuffix: "false", options: TRUE_FALSE }),
+        choiceDefinition({ id: `${USR}_policies_usepassportforwork`, name: "UsePassportForWork", displayName: "Use Windows Hello For Business (User)", baseUri: PFW_USER, offsetUri: "/{0}/Policies/UsePassportForWork", minVersion: "10.0.10586", rootDefinitionId: `${USR}`, defaultSuffix: "true", options: TRUE_FALSE }),
     ];
+}
+
+/** Ids older versions of the lab put in every catalog by default and no real catalog has. */
+const RETIRED_DEFINITION_IDS = new Set([`${DEV}_policies_usesecuritykeyforsignin`]);
+
+/**
+ * The catalog of a tenant state saved by an earlier run: the default definitions as this version
+ * has them (replacing saved copies, which an older version may have got wrong), the retired ones
+ * dropped, and any a test or the admin API added kept.
+ */
+export function currentCatalog(saved: readonly any[]): any[] {
+    const defaults = defaultSettingDefinitions();
+    const ids = new Set(defaults.map((d) => d.id));
+    return [...defaults, ...saved.filter((d) => !ids.has(d.id) && !RETIRED_DEFINITION_IDS.has(d.id))];
 }

@@ -69,7 +69,7 @@ function caUsers(over: Record<string, unknown>) {
 
 function caPolicy(id: string, displayName: string, state: string, conditions: Record<string, unknown>, grant: string[]) {
     return {
-        id, templateId: null, displayName, createdDateTime: CREATED, modifiedDateTime: null, state,
+        id, templateId: null, displayName, description: null, createdDateTime: CREATED, modifiedDateTime: null, deletedDateTime: null, state,
         sessionControls: null,
         conditions: {
             userRiskLevels: [], signInRiskLevels: [], clientAppTypes: ["all"], servicePrincipalRiskLevels: [],

@@ -3,6 +3,7 @@
 // Graph's own JSON shapes; Intune policies additionally hold their settings and assignments inline.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { currentCatalog } from "./catalog";
 import type { ReplicaLag } from "./consistency";
 import { newGuid, nowIso } from "./ids";
 
@@ -167,6 +168,7 @@ export class TenantState {
         }
         const data = {} as TenantData;
         for (const c of COLLECTIONS) data[c] = Array.isArray(parsed.data?.[c]) ? parsed.data[c] : [];
+        data.configurationSettings = currentCatalog(data.configurationSettings);
         return data;
     }
 

@@ -5,6 +5,7 @@
 // - Intune device configuration v2 (configurationPolicies, their settings and assignments, and
 //   settingDefinitions): per tenant 200 writes / 20 s and 2000 requests / 20 s; per app per tenant
 //   100 writes / 20 s and 1000 requests / 20 s; 429 with Retry-After (graph-apis.md §3).
+// Both as quoted in docs-excerpts/passportforwork-securitykey-and-intune-docs.md ("throttling").
 //   deviceConfigurations has "its own, similar bucket": same figures, separate counters.
 import type { ThrottleSettings, DeepPartial } from "./types";
 

@@ -31,3 +31,16 @@ export function decideAdoption(candidates: readonly Candidate[], opts: { display
         "set adoptExisting: true to manage it (its settings and assignments will be replaced by this program's), or choose another displayName",
         { input: "displayName" });
 }
+
+/**
+ * A settings catalog policy made from a template (an Endpoint security profile, say) keeps its
+ * template's settings and references (real-exports/oib-settings-catalog-whfb-configuration-
+ * template-v3.2.json): a PUT of a plain catalog policy over it would drop them, so it is not adopted.
+ */
+export function refuseTemplateBased(policy: { id: string; templateId: string }, opts: { displayName: string; what: string }): void {
+    if (policy.templateId === "") return;
+    throw new ProviderError("POLICY_TEMPLATE_BASED",
+        `${opts.what}: the settings catalog policy named "${opts.displayName}" (id ${policy.id}) was made from template ${policy.templateId}, ` +
+        "and this resource writes a policy without a template; choose another displayName",
+        { input: "displayName" });
+}

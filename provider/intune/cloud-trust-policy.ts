@@ -8,17 +8,18 @@
 // - `assignments` holds the assignment set read back from /assignments, in the program's own terms
 //   (assignments.ts), so a removed or added group shows as a list entry.
 // - `displayName` and `description` hold what Intune has (the marker stripped).
-// - `drift` lists what none of those fields can show (the ownership marker removed), only when non-empty.
+// - `drift` lists what none of those fields can show (the ownership marker removed, a legacy setting
+//   id an older version wrote), only when non-empty.
 import { ProviderError } from "../core/errors";
 import type { GraphConnection } from "../graph";
 import { checkGraphConnection } from "../graph/check-connection";
-import { decideAdoption } from "./adoption";
+import { decideAdoption, refuseTemplateBased } from "./adoption";
 import {
     assignBody, checkAssignments, graphGroupLookup, normalizeAssignments, observedAssignments, resolution, resolveGroups, sameAssignments, storedResolution,
     type Assignments, type AssignmentsInput, type Resolution,
 } from "./assignments";
 import { checkDisplayName, checkKnownKeys, checkOptionalBoolean, compact, containsUnknown, deepEqual, isUnknown, type Failure } from "./check-common";
-import { cloudTrustSettings, DEVICE_ONLY_INPUTS, SCOPES, type CloudTrustScope } from "./cloud-trust-settings";
+import { cloudTrustSettings, DEVICE_ONLY_INPUTS, LEGACY_SECURITY_KEY_FOR_SIGN_IN, SCOPES, SECURITY_KEY_FOR_SIGN_IN, type CloudTrustScope } from "./cloud-trust-settings";
 import {
     assignPolicy, createPolicy, deletePolicy, findPoliciesByName, putPolicy, readPolicy, type ObservedPolicy,
 } from "./configuration-policies";
@@ -26,7 +27,7 @@ import { withGraph, type SessionOptions } from "./graph-session";
 import { markedDescription, parseDescription } from "./marker";
 import { CLOUD_TRUST_INPUT_KEYS as INPUT_KEYS, CLOUD_TRUST_OUTPUT_KEYS as OUTPUT_KEYS } from "./model";
 import { withPartialState } from "./partial-create";
-import { flattenSettings, sameSettings } from "./settings-compare";
+import { definitionIds, flattenSettings, sameSettings } from "./settings-compare";
 import { policyBody } from "./settings-catalog";
 
 export interface CloudTrustPolicyInputs {
@@ -124,6 +125,10 @@ function outputs(inputs: CheckedCloudTrustInputs, observed: ObservedPolicy, res:
     const desc = parseDescription(observed.description);
     const drift: string[] = [];
     if (!desc.marked) drift.push("the description lost the pulumi-entra-kerberos marker, which keeps later runs from duplicating the profile");
+    if (definitionIds(observed.settings).includes(LEGACY_SECURITY_KEY_FOR_SIGN_IN)) {
+        drift.push(`the policy holds the legacy setting id "${LEGACY_SECURITY_KEY_FOR_SIGN_IN}", which no real settings catalog defines; `
+            + `the update replaces it with "${SECURITY_KEY_FOR_SIGN_IN}"`);
+    }
     return compact({
         ...inputs,
         displayName: observed.name,
@@ -161,6 +166,7 @@ export async function createCloudTrustPolicy(inputs: CheckedCloudTrustInputs, op
         if (decision.action === "adopt") {
             id = decision.candidate.id;
             const existing = await readPolicy(gc, id, w);
+            if (existing) refuseTemplateBased(existing, { displayName: inputs.displayName, what: w });
             await putPolicy(gc, id, desiredBody(inputs, existing?.roleScopeTagIds), w);
         } else {
             id = await createPolicy(gc, desiredBody(inputs), w);

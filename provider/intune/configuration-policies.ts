@@ -13,6 +13,8 @@ export interface ObservedPolicy {
     name: string;
     description: string;
     roleScopeTagIds: string[];
+    /** "" for a policy made in the settings catalog; a template's id for one made from a template */
+    templateId: string;
     settingCount: number;
     lastModifiedDateTime: string;
     /** every setting, all pages */
@@ -62,6 +64,7 @@ async function readPolicyOnce(gc: GraphClient, id: string, description: string):
         graphListAll<any>(gc, { version: "beta", path: `${BASE}/${id}/assignments`, description: `${description}: read assignments of policy ${id}` }));
     return {
         id: String(p.id), name: p.name, description: p.description ?? "", roleScopeTagIds: p.roleScopeTagIds ?? ["0"],
+        templateId: p.templateReference?.templateId ?? "",
         settingCount: typeof p.settingCount === "number" ? p.settingCount : settings.length,
         lastModifiedDateTime: p.lastModifiedDateTime, settings, assignments,
     };

@@ -1,10 +1,14 @@
 // Host-to-realm mappings through the settings catalog, when the tenant's catalog has a HostToRealm
-// definition. No public source confirms one (graph-apis.md §2.2), so it is discovered at run time
-// from beta deviceManagement/configurationSettings and used only if its tree has the shape of the
-// other ADMX list settings: a choice (Enabled = 1) whose Enabled option carries a group collection
-// with a string `_key` (realm) and a string `_value` (hosts joined by ";") per entry.
+// definition. No public source confirms one (docs-excerpts/kerberos-hosttorealm-csp.md §5), so it is
+// looked up at run time and used only if its tree has the shape of the other ADMX list settings: a
+// choice (Enabled = 1) whose Enabled option carries a group collection with a string `_key` (realm)
+// and a string `_value` (hosts joined by ";") per entry. The lookup reads definitions by id
+// (GET beta deviceManagement/configurationSettings/{id}, a path the beta CSDL defines), with no
+// $filter, whose support on this collection no Microsoft document states. A definition that is not
+// there, or not of that shape, means the custom OMA-URI profile.
+import { isProviderError } from "../core/errors";
 import type { GraphClient } from "../graph";
-import { graphListAll } from "../graph";
+import { graphRequest } from "../graph";
 import { canonicalMappings, type RealmMapping } from "./host-to-realm";
 import { flattenSettings } from "./settings-compare";
 import { choice, groupCollection, simpleString, type SettingInstance } from "./settings-catalog";
@@ -24,12 +28,38 @@ const CHOICE_DEF = "#microsoft.graph.deviceManagementConfigurationChoiceSettingD
 const GROUP_DEF = "#microsoft.graph.deviceManagementConfigurationSettingGroupCollectionDefinition";
 const SIMPLE_DEF = "#microsoft.graph.deviceManagementConfigurationSimpleSettingDefinition";
 
+/** The id an ADMX-backed HostToRealm definition would have (ADMX_Kerberos/HostToRealm, as the catalog names ADMX settings). */
+export const HOST_TO_REALM_DEFINITION_ID = "device_vendor_msft_policy_config_admx_kerberos_hosttorealm";
+
 /** Finds the definition tree, or undefined when the catalog has none of the expected shape. */
 export async function discoverHostToRealmDefinition(gc: GraphClient, description: string): Promise<HostToRealmDefinition | undefined> {
-    const defs = await graphListAll<any>(gc, {
-        version: "beta", path: "/deviceManagement/configurationSettings",
-        query: { $filter: "contains(id,'hosttorealm')" }, description: `${description}: look up the HostToRealm settings catalog definition`,
-    });
+    const get = async (id: string): Promise<any | undefined> => {
+        try {
+            return await graphRequest<any>(gc, {
+                method: "GET", version: "beta", path: `/deviceManagement/configurationSettings/${encodeURIComponent(id)}`,
+                description: `${description}: look up the settings catalog definition ${id}`,
+            });
+        } catch (e) {
+            // a GET by id carries nothing but the id: 404 or 400 both say the catalog has no such
+            // definition, and the custom OMA-URI profile is the answer then, never a failed create
+            if (isProviderError(e, "GRAPH_NOT_FOUND") || isProviderError(e, "GRAPH_BAD_REQUEST")) return undefined;
+            throw e;
+        }
+    };
+    const root = await get(HOST_TO_REALM_DEFINITION_ID);
+    if (!root) return undefined;
+    const defs = [root];
+    // the root's options name the list, the list names its children: read each once
+    const lists = (root.options ?? []).flatMap((o: any) => (o?.dependedOnBy ?? []).map((d: any) => String(d?.dependedOnBy)));
+    for (const listId of new Set<string>(lists)) {
+        const list = await get(listId);
+        if (!list) continue;
+        defs.push(list);
+        for (const childId of list.childIds ?? []) {
+            const child = await get(String(childId));
+            if (child) defs.push(child);
+        }
+    }
     return interpretDefinitions(defs);
 }
 

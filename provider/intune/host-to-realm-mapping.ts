@@ -13,7 +13,7 @@
 import { ProviderError } from "../core/errors";
 import type { GraphClient, GraphConnection } from "../graph";
 import { checkGraphConnection } from "../graph/check-connection";
-import { decideAdoption, type Candidate } from "./adoption";
+import { decideAdoption, refuseTemplateBased, type Candidate } from "./adoption";
 import {
     assignBody, checkAssignments, graphGroupLookup, normalizeAssignments, observedAssignments, resolution, resolveGroups, sameAssignments, storedResolution,
     type Assignments, type AssignmentsInput, type Resolution,
@@ -208,6 +208,7 @@ export async function createHostToRealmMapping(inputs: CheckedHostToRealmInputs,
             delivery = decision.candidate.kind === CATALOG_KIND ? "settingsCatalog" : "customOmaUri";
             if (delivery === "settingsCatalog") {
                 const existing = await readPolicy(gc, id, w);
+                if (existing) refuseTemplateBased(existing, { displayName: inputs.displayName, what: w });
                 await putPolicy(gc, id, catalogPolicyBody(inputs.displayName, await requireDefinition(gc, inputs, w), inputs.mappings, existing?.roleScopeTagIds), w);
             } else {
                 await patchProfile(gc, id, omaProfileBody(inputs.displayName, inputs.mappings, { forCreate: false }), w);

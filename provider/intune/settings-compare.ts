@@ -19,6 +19,20 @@ export function flattenSettings(settings: readonly any[]): string[] {
     return lines.sort();
 }
 
+/** Every settingDefinitionId a policy's settings use, at any depth (as sent or read). */
+export function definitionIds(settings: readonly any[]): string[] {
+    const ids: string[] = [];
+    const walk = (inst: any) => {
+        if (typeof inst !== "object" || inst === null) return;
+        if (typeof inst.settingDefinitionId === "string") ids.push(inst.settingDefinitionId);
+        for (const c of inst.choiceSettingValue?.children ?? []) walk(c);
+        for (const v of inst.choiceSettingCollectionValue ?? []) for (const c of v?.children ?? []) walk(c);
+        for (const g of inst.groupSettingCollectionValue ?? []) for (const c of g?.children ?? []) walk(c);
+    };
+    for (const s of settings ?? []) walk(s?.settingInstance ?? s);
+    return ids;
+}
+
 export function sameSettings(a: readonly string[], b: readonly string[]): boolean {
     return a.length === b.length && a.every((line, i) => line === b[i]);
 }

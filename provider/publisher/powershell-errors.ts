@@ -104,7 +104,8 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     },
     {
         code: "PublisherInteractionRequired",
-        match: /NonInteractive mode|Read and Prompt functionality is not available|interactive (sign-in|login|prompt)/i,
+        // the last: ADAL's refusal to show a sign-in dialog without a desktop (errors.json; the module ships ADAL)
+        match: /NonInteractive mode|Read and Prompt functionality is not available|interactive (sign-in|login|prompt)|not running in UserInteractive mode/i,
         fix: () => "the module asked for interactive input, which cannot be given here. Without publisher.cloudPassword it signs in " +
             "interactively as cloudUserPrincipalName; set cloudPassword (an account allowed to sign in with a password) to run unattended",
         input: "publisher.cloudPassword",

@@ -158,6 +158,29 @@ describe("Intune resources through the real Pulumi engine against the lab", () =
         await t.stack.preview({ refresh: true, expectNoChanges: true, onOutput });
     }, 300_000);
 
+    test("a policy an older version wrote under the legacy security key id: preview --refresh --diff names it, up rewrites it", async () => {
+        // what versions before issue 15 left in a tenant; written through the admin API, since the
+        // emulator's catalog (like a real one) refuses that id on the Graph API
+        const legacy = `${dev}_policies_usesecuritykeyforsignin`;
+        const stored = (await tenant()).configurationPolicies.find((x: any) => x.id === ids.trust);
+        stored.settings[0].settingInstance.groupSettingCollectionValue[0].children.push({
+            "@odata.type": "#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance", settingDefinitionId: legacy, settingInstanceTemplateReference: null,
+            choiceSettingValue: { settingValueTemplateReference: null, value: `${legacy}_true`, children: [] },
+        });
+        await admin("POST", "/_emulator/seed", { configurationPolicies: [stored] });
+
+        const pv = await t.stack.preview({ refresh: true, diff: true, onOutput });
+        expect(pv.changeSummary.update).toBe(1);
+        // the drift reason names the legacy id (the CLI may print the quotes around it escaped)
+        const escaped = legacy.replace(/[{}]/g, "\\$&");
+        expect(pv.stdout).toMatch(new RegExp(`the policy holds the legacy setting id \\\\?"${escaped}\\\\?"`));
+        expect(pv.stdout).toContain(`${dev}[0]/policies_usesecuritykeyforsignin = true`);
+
+        await t.stack.up({ refresh: true, onOutput });
+        expect(JSON.stringify((await tenant()).configurationPolicies.find((x: any) => x.id === ids.trust).settings)).not.toContain(legacy);
+        await t.stack.preview({ refresh: true, expectNoChanges: true, onOutput });
+    }, 300_000);
+
     test("58 settings added in the portal (60 in all) are each reported and removed", async () => {
         // Definitions the lab's catalog lacks, added through the admin API (fixed ids: a rerun replaces them).
         const defs = Array.from({ length: 58 }, (_, i) => simpleDefinition({

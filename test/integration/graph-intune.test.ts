@@ -242,9 +242,11 @@ describe("custom OMA-URI profiles (deviceConfigurations)", () => {
         expect(JSON.stringify(listed)).not.toContain("KERBEROS.MICROSOFTONLINE.COM");
         // the tenant holds the plain value
         expect(lab.emu.state.get("deviceConfigurations", created.id).omaSettings[0].value).toBe(h2rValue);
-        // and app-only tokens cannot read it back
-        const plain = await failure(graphRequest(gc, { method: "GET", version: "beta", path: `${DC}/${created.id}/getOmaSettingPlainTextValue(secretReferenceValueId='${got.omaSettings[0].secretReferenceValueId}')` }));
-        expect(plain.httpStatus).toBe(403);
+        // which an app with the Intune permission reads back through getOmaSettingPlainTextValue, as its doc page gives it
+        const plain = await graphRequest(gc, { method: "GET", version: "beta", path: `${DC}/${created.id}/getOmaSettingPlainTextValue(secretReferenceValueId='${got.omaSettings[0].secretReferenceValueId}')` });
+        expect(plain.value).toBe(h2rValue);
+        const unknownRef = await failure(graphRequest(gc, { method: "GET", version: "beta", path: `${DC}/${created.id}/getOmaSettingPlainTextValue(secretReferenceValueId='${SEED.groups.whfbPilot}')` }));
+        expect(unknownRef.httpStatus).toBe(404);
 
         const noType = await failure(graphRequest(gc, { method: "PATCH", version: "beta", path: `${DC}/${created.id}`, body: { omaSettings: [] } }));
         expect(noType.message).toContain("@odata.type");

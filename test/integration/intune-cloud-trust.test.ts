@@ -19,6 +19,8 @@ const OPTS = { client: { retry: FAST_RETRY } };
 const dev = "device_vendor_msft_passportforwork_{tenantid}";
 const usr = "user_vendor_msft_passportforwork_{tenantid}";
 const TICKET = "device_vendor_msft_policy_config_kerberos_cloudkerberosticketretrievalenabled";
+const SECURITY_KEY = "device_vendor_msft_passportforwork_securitykey_usesecuritykeyforsignin";
+const LEGACY_SECURITY_KEY = `${dev}_policies_usesecuritykeyforsignin`;
 const CHOICE = "#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance";
 const GROUP = "#microsoft.graph.deviceManagementConfigurationGroupSettingCollectionInstance";
 const SETTING = "#microsoft.graph.deviceManagementConfigurationSetting";
@@ -68,17 +70,18 @@ describe("create and refresh", () => {
         const p = stored(id);
         expect(p).toMatchObject({
             name, description: `WHfB cloud Kerberos trust\n\n${markedDescription(undefined)}`, platforms: "windows10", technologies: "mdm",
-            roleScopeTagIds: ["0"], templateReference: { templateId: "", templateFamily: "none" }, settingCount: 3, isAssigned: true,
+            roleScopeTagIds: ["0"], templateReference: { templateId: "", templateFamily: "none" }, settingCount: 4, isAssigned: true,
         });
-        const [devGroup, ticket, userGroup] = p.settings.map((s: any) => s.settingInstance);
+        const [devGroup, securityKey, ticket, userGroup] = p.settings.map((s: any) => s.settingInstance);
         expect(devGroup).toMatchObject({ "@odata.type": GROUP, settingDefinitionId: dev });
         expect(devGroup.groupSettingCollectionValue).toHaveLength(1);
         expect(devGroup.groupSettingCollectionValue[0].children.map((c: any) => [c["@odata.type"], c.settingDefinitionId, c.choiceSettingValue.value, c.choiceSettingValue.children])).toEqual([
             [CHOICE, `${dev}_policies_usepassportforwork`, `${dev}_policies_usepassportforwork_true`, []],
             [CHOICE, `${dev}_policies_usecloudtrustforonpremauth`, `${dev}_policies_usecloudtrustforonpremauth_true`, []],
             [CHOICE, `${dev}_policies_usecertificateforonpremauth`, `${dev}_policies_usecertificateforonpremauth_false`, []],
-            [CHOICE, `${dev}_policies_usesecuritykeyforsignin`, `${dev}_policies_usesecuritykeyforsignin_false`, []],
         ]);
+        // top level with integer-like options, as the real catalog defines it
+        expect(securityKey).toMatchObject({ "@odata.type": CHOICE, settingDefinitionId: SECURITY_KEY, choiceSettingValue: { value: `${SECURITY_KEY}_0`, children: [] } });
         expect(ticket).toMatchObject({ "@odata.type": CHOICE, settingDefinitionId: TICKET, choiceSettingValue: { value: `${TICKET}_1`, children: [] } });
         expect(userGroup).toMatchObject({ "@odata.type": GROUP, settingDefinitionId: usr });
         expect(userGroup.groupSettingCollectionValue[0].children.map((c: any) => c.choiceSettingValue.value)).toEqual([`${usr}_policies_usepassportforwork_true`]);
@@ -94,7 +97,7 @@ describe("create and refresh", () => {
         ]);
 
         expect(outs).toMatchObject({
-            policyId: id, displayName: name, description: "WHfB cloud Kerberos trust", settingCount: 3, lastModifiedDateTime: p.lastModifiedDateTime,
+            policyId: id, displayName: name, description: "WHfB cloud Kerberos trust", settingCount: 4, lastModifiedDateTime: p.lastModifiedDateTime,
             settings: news.settings,
             assignments: { includeGroups: [SEED.groups.whfbPilotUsers, "WHfB Pilot"], excludeGroups: ["Break Glass Admins"], allDevices: false, allUsers: false },
             resolvedGroups: { "WHfB Pilot": SEED.groups.whfbPilot, [SEED.groups.whfbPilotUsers]: SEED.groups.whfbPilotUsers, "Break Glass Admins": SEED.groups.breakGlassAdmins },
@@ -142,9 +145,9 @@ describe("drift made in the portal is reported and repaired", () => {
         ["a setting removed", (s: any[]) => s.filter((x) => x.settingInstance.settingDefinitionId !== TICKET),
             { gone: [`${TICKET} = 1`], added: [] }],
         ["a setting added", (s: any[]) => {
-            s[0].settingInstance.groupSettingCollectionValue[0].children.push({ "@odata.type": CHOICE, settingDefinitionId: `${dev}_policies_usesecuritykeyforsignin`, choiceSettingValue: { value: `${dev}_policies_usesecuritykeyforsignin_true`, children: [] } });
+            s[0].settingInstance.groupSettingCollectionValue[0].children.push({ "@odata.type": CHOICE, settingDefinitionId: `${dev}_policies_requiresecuritydevice`, choiceSettingValue: { value: `${dev}_policies_requiresecuritydevice_true`, children: [] } });
             return [...s, { "@odata.type": SETTING, settingInstance: { "@odata.type": GROUP, settingDefinitionId: usr, groupSettingCollectionValue: [{ children: [{ "@odata.type": CHOICE, settingDefinitionId: `${usr}_policies_usepassportforwork`, choiceSettingValue: { value: `${usr}_policies_usepassportforwork_false`, children: [] } }] }] } }];
-        }, { gone: [], added: [`${dev}[0]/policies_usesecuritykeyforsignin = true`, `${usr}[0]/policies_usepassportforwork = false`] }],
+        }, { gone: [], added: [`${dev}[0]/policies_requiresecuritydevice = true`, `${usr}[0]/policies_usepassportforwork = false`] }],
     ])("%s", async (_label, edit, expected) => {
         const news = checked({ displayName: uniqueName("settings drift"), ...base() });
         const { id, outs } = await createCloudTrustPolicy(news, OPTS);
@@ -162,6 +165,32 @@ describe("drift made in the portal is reported and repaired", () => {
         expect(flattenSettings(stored(id).settings)).toEqual(news.settings);
         const again = await refreshAndUp(id, r.outs, news);
         expect(again.gone ? undefined : again.diff.changes).toBe(false);
+    });
+
+    test("a policy written under the legacy security key id is found on refresh, named in the drift, and rewritten by up", async () => {
+        const news = checked({ displayName: uniqueName("legacy id"), ...base(), useSecurityKeyForSignIn: true });
+        const { id, outs } = await createCloudTrustPolicy(news, OPTS);
+        // what versions before issue 15 left in the lab's tenant: the setting as a child of the device group
+        // (written to the state directly: the emulator's catalog, like a real one, refuses that id)
+        lab.emu.state.update("configurationPolicies", id, (p: any) => {
+            p.settings = p.settings.filter((x: any) => x.settingInstance.settingDefinitionId !== SECURITY_KEY);
+            p.settings[0].settingInstance.groupSettingCollectionValue[0].children.push(
+                { "@odata.type": CHOICE, settingDefinitionId: LEGACY_SECURITY_KEY, settingInstanceTemplateReference: null, choiceSettingValue: { value: `${LEGACY_SECURITY_KEY}_true`, children: [], settingValueTemplateReference: null } });
+            p.settingCount = p.settings.length;
+        });
+
+        const r = await refreshAndUp(id, outs, news);
+        if (r.gone) throw new Error("gone");
+        expect(r.refreshed.settings).toContain(`${dev}[0]/policies_usesecuritykeyforsignin = true`);
+        expect(r.refreshed.drift).toEqual([expect.stringContaining(`legacy setting id "${LEGACY_SECURITY_KEY}"`)]);
+        expect(r.refreshedInputs.drift).toEqual(r.refreshed.drift); // what the preview prints
+        expect(r.diff).toEqual({ changes: true, reasons: ["settings", "drift"] });
+        // repaired: the real id at the top level, the legacy one gone, nothing left to do
+        expect(flattenSettings(stored(id).settings)).toEqual(news.settings);
+        expect(JSON.stringify(stored(id).settings)).not.toContain(LEGACY_SECURITY_KEY);
+        const again = await refreshAndUp(id, r.outs, news);
+        expect(again.gone ? undefined : again.diff.changes).toBe(false);
+        expect(again.gone ? undefined : again.refreshed.drift).toBeUndefined();
     });
 
     test("assignments removed and added in the portal show in the program's terms and are restored", async () => {

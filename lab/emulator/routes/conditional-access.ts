@@ -1,7 +1,9 @@
 // v1.0 identity/conditionalAccess/policies with Graph's update semantics (graph-apis.md §4):
 // PATCH merges objects property by property, and every array it carries REPLACES the stored
 // array as a whole (there is no add/remove); properties left out keep their values; 204 No Content.
-// Bodies that do not fit the schema fail with 400 "1007: ... does not match the schema".
+// Bodies that do not fit the schema fail with 400 "1007: ... does not match the schema". The schema
+// below holds only properties the v1.0 CSDL defines (../shared/fixtures/graph/graph-v1.0-csdl.xml,
+// checked by test/contract/artefacts/emulator-schema.test.ts); beta-only ones are refused on v1.0.
 import { badRequest } from "../errors";
 import { isGuid, newGuid, nowIso } from "../ids";
 import { noContent } from "../http";
@@ -32,25 +34,28 @@ const USERS: Schema = {
 };
 const APPLICATIONS: Schema = {
     includeApplications: "stringArray", excludeApplications: "stringArray", includeUserActions: "stringArray",
-    includeAuthenticationContextClassReferences: "stringArray", applicationFilter: "any", globalSecureAccess: "any",
+    includeAuthenticationContextClassReferences: "stringArray", applicationFilter: "any",
 };
 const RISK = ["low", "medium", "high", "hidden", "none", "unknownFutureValue"];
 const CONDITIONS: Schema = {
     applications: { obj: APPLICATIONS }, users: { obj: USERS },
     clientAppTypes: { enumArray: ["all", "browser", "mobileAppsAndDesktopClients", "exchangeActiveSync", "easSupported", "other"] },
     userRiskLevels: { enumArray: RISK }, signInRiskLevels: { enumArray: RISK }, servicePrincipalRiskLevels: { enumArray: RISK },
-    insiderRiskLevels: "any", platforms: "any", locations: "any", devices: "any", clientApplications: "any", authenticationFlows: "any", times: "any",
+    insiderRiskLevels: "any", platforms: "any", locations: "any", devices: "any", clientApplications: "any", authenticationFlows: "any",
 };
 const GRANT: Schema = {
     operator: { enum: ["AND", "OR"] },
-    builtInControls: { enumArray: ["block", "mfa", "compliantDevice", "domainJoinedDevice", "approvedApplication", "compliantApplication", "passwordChange", "unknownFutureValue"] },
+    builtInControls: { enumArray: ["block", "mfa", "compliantDevice", "domainJoinedDevice", "approvedApplication", "compliantApplication", "passwordChange", "unknownFutureValue", "riskRemediation"] },
     customAuthenticationFactors: "stringArray", termsOfUse: "stringArray", authenticationStrength: "any",
 };
-const POLICY: Schema = {
-    displayName: "string", state: { enum: ["enabled", "disabled", "enabledForReportingButNotEnforced"] },
+export const CA_POLICY_SCHEMA: Schema = {
+    displayName: "string", description: "string", state: { enum: ["enabled", "disabled", "enabledForReportingButNotEnforced"] },
     conditions: { obj: CONDITIONS }, grantControls: { obj: GRANT }, sessionControls: "any",
+    // server-set (v1.0 defines them): accepted in a body and ignored, an assumption (docs/lab.md, Limits)
+    modifiedDateTime: "any", deletedDateTime: "any",
 };
-const READ_ONLY = new Set(["id", "createdDateTime", "modifiedDateTime", "templateId"]);
+const SERVER_SET = ["modifiedDateTime", "deletedDateTime"];
+const READ_ONLY = new Set(["id", "createdDateTime", "templateId"]);
 
 function checkSchema(value: any, schema: Schema, where: string): void {
     if (typeof value !== "object" || value === null || Array.isArray(value)) throw badRequest(`${SCHEMA_ERROR} '${where}' must be an object.`);
@@ -109,6 +114,10 @@ function checkPolicy(p: any): void {
     if (typeof p.displayName !== "string" || p.displayName.trim() === "") throw badRequest("displayName is required.");
 }
 
+function withoutServerSet(body: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(body).filter(([k]) => !SERVER_SET.includes(k)));
+}
+
 /** Objects merge key by key; arrays, scalars and null replace. */
 export function mergePatch(target: any, patch: any): void {
     for (const [k, v] of Object.entries(patch)) {
@@ -123,7 +132,8 @@ function normalize(p: any): any {
     const users = { includeUsers: [], excludeUsers: [], includeGroups: [], excludeGroups: [], includeRoles: [], excludeRoles: [], includeGuestsOrExternalUsers: null, excludeGuestsOrExternalUsers: null, ...p.conditions.users };
     const applications = { includeApplications: [], excludeApplications: [], includeUserActions: [], includeAuthenticationContextClassReferences: [], applicationFilter: null, ...p.conditions.applications };
     return {
-        id: newGuid(), templateId: null, displayName: p.displayName, createdDateTime: nowIso(), modifiedDateTime: null, state: p.state,
+        id: newGuid(), templateId: null, displayName: p.displayName, description: p.description ?? null,
+        createdDateTime: nowIso(), modifiedDateTime: null, deletedDateTime: null, state: p.state,
         sessionControls: p.sessionControls ?? null,
         conditions: {
             userRiskLevels: [], signInRiskLevels: [], clientAppTypes: ["all"], servicePrincipalRiskLevels: [], insiderRiskLevels: null,
@@ -153,7 +163,7 @@ export const conditionalAccessRoutes: GraphRoute[] = [
     { method: "POST", version: "v1.0", path: BASE, permissions: WRITE, throttle: "conditionalAccess", flavor: "directory",
         handler: (ctx) => {
             const body = bodyObject(ctx);
-            checkSchema(body, POLICY, "policy");
+            checkSchema(body, CA_POLICY_SCHEMA, "policy");
             if (!body.state) throw badRequest(`${SCHEMA_ERROR} 'state' is required.`);
             const p = normalize(body);
             checkPolicy(p);
@@ -165,9 +175,9 @@ export const conditionalAccessRoutes: GraphRoute[] = [
         handler: (ctx) => {
             const stored = mustGet(ctx, "policies", ctx.params.id);
             const body = bodyObject(ctx);
-            checkSchema(body, POLICY, "policy");
+            checkSchema(body, CA_POLICY_SCHEMA, "policy");
             const next = clone(stored);
-            mergePatch(next, body);
+            mergePatch(next, withoutServerSet(body));
             checkPolicy(next);
             next.modifiedDateTime = nowIso();
             ctx.state.update("policies", stored.id, (e) => Object.assign(e, next));

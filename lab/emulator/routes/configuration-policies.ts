@@ -1,13 +1,14 @@
 // beta deviceManagement/configurationPolicies (settings catalog) and configurationSettings
 // (definitions), per graph-apis.md §1 and §3: POST 201 with server-filled fields, GET with
 // $expand=settings,assignments, settings paged at 25, PUT replaces the whole policy (204), PATCH
-// changes name/description/scope tags only (settings in a PATCH are ignored, as in the service),
-// POST /assign replaces the assignment set.
+// changes name/description/scope tags only (settings in a PATCH are refused with the service's
+// 400), POST /assign replaces the assignment set. Sources per behaviour: docs/lab.md, Limits.
 import { badRequest, notFound, unsupported } from "../errors";
 import { newGuid, nowIso } from "../ids";
 import { json, noContent } from "../http";
 import { checkQueryOptions, page, type QueryOptionsSpec } from "../odata";
 import { anyOf, type GraphRoute, type RouteContext } from "../router";
+import type { EmulatorResponse } from "../types";
 import { renderInstance, validateSettings } from "../settings-validation";
 import { bodyObject, clone, entityResponse, listResponse, metadata, mustGet } from "./common";
 import { validateAssignments } from "./intune-assignments";
@@ -36,6 +37,16 @@ const CTX = "deviceManagement/configurationPolicies";
 function render(p: any): any {
     const { settings: _s, assignments: _a, ...rest } = p;
     return clone(rest);
+}
+
+/**
+ * Intune's list page carries @odata.count without $count being asked for, and counts the page's own
+ * items (100 on a $top=100 page that has a nextLink): peer-mocks/captured-intune-portal-
+ * configurationPolicies-list-page.json, a page captured from a real tenant. Key order as there.
+ */
+function withPageCount(res: EmulatorResponse): EmulatorResponse {
+    const { "@odata.context": context, "@odata.count": _asked, value, ...links } = res.body as Record<string, any>;
+    return { ...res, body: { "@odata.context": context, "@odata.count": value.length, ...links, value } };
 }
 
 function expandList(ctx: RouteContext): string[] {
@@ -107,7 +118,7 @@ export const configurationPolicyRoutes: GraphRoute[] = [
     intune({ method: "GET", path: BASE, permissions: INTUNE_READ,
         handler: (ctx) => {
             if (ctx.req.query.has("$expand")) throw unsupported("$expand is not supported when listing configuration policies; GET the policy by id.");
-            return listResponse(ctx, "beta", CTX, ctx.state.configurationPolicies, { ...POLICY_SPEC, expand: [] }, render);
+            return withPageCount(listResponse(ctx, "beta", CTX, ctx.state.configurationPolicies, { ...POLICY_SPEC, expand: [] }, render));
         } }),
     intune({ method: "POST", path: BASE, permissions: INTUNE_WRITE,
         handler: (ctx) => {
@@ -146,8 +157,12 @@ export const configurationPolicyRoutes: GraphRoute[] = [
                 } else if (k === "roleScopeTagIds") {
                     if (!Array.isArray(v)) throw badRequest("roleScopeTagIds must be an array of strings.");
                     patch[k] = v;
-                } else if (k === "settings" || k.endsWith("@odata.type") || k === "platforms" || k === "technologies" || k === "templateReference") {
-                    // the service does not update these through PATCH (settings need PUT); they are ignored
+                } else if (k === "settings") {
+                    // the real 400 quoted in docs-excerpts/passportforwork-securitykey-and-intune-docs.md
+                    // (deploymenttheory/terraform-provider-microsoft365 #2488): settings need PUT
+                    throw badRequest("Cannot apply PATCH to navigation property 'settings' on entity type 'microsoft.management.services.api.deviceManagementConfigurationPolicy'.");
+                } else if (k.endsWith("@odata.type") || k === "platforms" || k === "technologies" || k === "templateReference") {
+                    // assumption (docs/lab.md, Limits): not changed by PATCH, and ignored rather than refused
                 } else {
                     throw badRequest(`The property '${k}' does not exist on type 'microsoft.graph.deviceManagementConfigurationPolicy' or cannot be patched.`);
                 }

@@ -2,9 +2,10 @@
 // the known-to-work fallback for HostToRealm (graph-apis.md §2.3). String OMA values are stored
 // encrypted by Intune: reads return `isEncrypted: true`, a masked `value` and a
 // `secretReferenceValueId`, so drift cannot be detected by comparing values. The plain-text function
-// refuses app-only tokens (the doc's Low-confidence report), which keeps the provider on the
-// documented hash-in-description design.
-import { badRequest, EmuError, unsupported } from "../errors";
+// answers application tokens with either Intune permission and returns {"value": ...}, as its doc
+// page gives it (docs-excerpts/passportforwork-securitykey-and-intune-docs.md); the provider does not
+// use it (it keeps the hash-in-description design, which needs no read of the secret).
+import { badRequest, notFound, unsupported } from "../errors";
 import { newGuid, nowIso } from "../ids";
 import { json, noContent } from "../http";
 import type { QueryOptionsSpec } from "../odata";
@@ -133,8 +134,10 @@ export const deviceConfigurationRoutes: GraphRoute[] = [
         } }),
     intune({ method: "GET", path: `${BASE}/{id}/getOmaSettingPlainTextValue(secretReferenceValueId='{ref}')`, permissions: INTUNE_READ,
         handler: (ctx) => {
-            mustGet(ctx, "deviceConfigurations", ctx.params.id);
-            if (ctx.claims.idtyp === "app") throw new EmuError(403, "forbidden", "getOmaSettingPlainTextValue is not available to application-only tokens.");
-            throw new EmuError(403, "forbidden", "Not available.");
+            const d = mustGet(ctx, "deviceConfigurations", ctx.params.id);
+            const s = d.omaSettings.find((o: any) => o.secretReferenceValueId !== null && o.secretReferenceValueId === ctx.params.ref);
+            // assumption (docs/lab.md, Limits): an unknown reference is a 404
+            if (!s) throw notFound(`No OMA setting of ${d.id} has the secret reference '${ctx.params.ref}'.`);
+            return json(200, { "@odata.context": metadata(ctx, "beta", "Edm.String"), value: s.value });
         } }),
 ];

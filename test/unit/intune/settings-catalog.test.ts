@@ -1,5 +1,5 @@
 // The settings catalog bodies, field by field against graph-apis.md §1.1/§1.2.
-import { CLOUD_KERBEROS_TICKET_RETRIEVAL, cloudTrustSettings, DEVICE_WHFB, USER_WHFB } from "../../../provider/intune/cloud-trust-settings";
+import { CLOUD_KERBEROS_TICKET_RETRIEVAL, cloudTrustSettings, DEVICE_WHFB, SECURITY_KEY_FOR_SIGN_IN, USER_WHFB } from "../../../provider/intune/cloud-trust-settings";
 import { choice, groupCollection, policyBody, simpleString } from "../../../provider/intune/settings-catalog";
 
 const T = {
@@ -89,11 +89,17 @@ describe("cloud trust settings per input", () => {
     test.each([
         ["useWindowsHelloForBusiness false", { useWindowsHelloForBusiness: false }, `${dev}_policies_usepassportforwork_false`],
         ["useCloudTrustForOnPremAuth false", { useCloudTrustForOnPremAuth: false }, `${dev}_policies_usecloudtrustforonpremauth_false`],
-        ["useSecurityKeyForSignIn true", { useSecurityKeyForSignIn: true }, `${dev}_policies_usesecuritykeyforsignin_true`],
-        ["useSecurityKeyForSignIn false", { useSecurityKeyForSignIn: false }, `${dev}_policies_usesecuritykeyforsignin_false`],
+        ["useSecurityKeyForSignIn true", { useSecurityKeyForSignIn: true }, `${SECURITY_KEY_FOR_SIGN_IN}_1`],
+        ["useSecurityKeyForSignIn false", { useSecurityKeyForSignIn: false }, `${SECURITY_KEY_FOR_SIGN_IN}_0`],
         ["cloudKerberosTicketRetrieval false", { cloudKerberosTicketRetrieval: false }, `${CLOUD_KERBEROS_TICKET_RETRIEVAL}_0`],
     ])("%s", (_l, over, value) => {
         expect(ids(cloudTrustSettings({ scope: "device", ...defaults, ...over }))).toContain(`"value":"${value}"`);
+    });
+
+    test("the security key setting is top level (not in the device group), as the real catalog defines it", () => {
+        const s = cloudTrustSettings({ scope: "device", ...defaults, useSecurityKeyForSignIn: true });
+        expect(s.map((i) => i.settingDefinitionId)).toEqual([DEVICE_WHFB, SECURITY_KEY_FOR_SIGN_IN]);
+        expect(JSON.stringify(s[0])).not.toContain("usesecuritykeyforsignin");
     });
 
     test("optional settings are left out when unset", () => {
