@@ -3,6 +3,7 @@
 // set, and the set read back from `/assignments` expressed in the input's own terms, so that an
 // unchanged tenant compares equal to the program and a portal edit shows as a changed list entry.
 import { ProviderError } from "../core/errors";
+import { brokenGuidReason, displayNameProblem, isGuid, looksLikeBrokenGuid } from "../core/grammar";
 import { UNKNOWN_VALUE } from "../graph/check-connection";
 import { graphListAll, graphRequest, type GraphClient } from "../graph";
 
@@ -31,12 +32,15 @@ export const TARGET = {
     allUsers: "#microsoft.graph.allLicensedUsersAssignmentTarget",
 } as const;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
+/** Entra group display names are at most 256 characters. */
+const MAX_GROUP_NAME = 256;
+/** Groups per list: each is one lookup and one assignment target; more belongs in a group that holds them. */
+const MAX_GROUPS = 100;
 const sorted = (xs: readonly string[]) => [...xs].sort();
 
 export function isGroupId(entry: string): boolean {
-    return GUID.test(entry);
+    return isGuid(entry);
 }
 
 export function checkAssignments(v: unknown, path = "assignments"): { property: string; reason: string }[] {
@@ -56,12 +60,16 @@ export function checkAssignments(v: unknown, path = "assignments"): { property: 
         const xs = a[list];
         if (xs === undefined || isUnknown(xs)) continue;
         if (!Array.isArray(xs)) { fail(`${path}.${list}`, `${path}.${list} must be a list of group names or object ids`); continue; }
+        if (xs.length > MAX_GROUPS) { fail(`${path}.${list}`, `${path}.${list} has ${xs.length} entries; at most ${MAX_GROUPS}: assign a group that holds them instead`); continue; }
         xs.forEach((g: unknown, i: number) => {
             const p = `${path}.${list}[${i}]`;
             if (isUnknown(g)) return;
-            if (typeof g !== "string" || g.trim() === "" || g.trim() !== g) { fail(p, `${p} must be a group's exact display name or object id`); return; }
-            const key = g.toLowerCase();
-            if (seen.has(key)) fail(p, `${p} ${JSON.stringify(g)} is already listed as ${seen.get(key)}`);
+            const problem = displayNameProblem(p, g, { max: MAX_GROUP_NAME, what: "a group's exact display name or object id", spaces: "must be a group's exact display name or object id (no leading or trailing spaces)" });
+            if (problem) { fail(p, problem); return; }
+            const name = g as string;
+            if (looksLikeBrokenGuid(name)) { fail(p, brokenGuidReason(p, name)); return; }
+            const key = name.toLowerCase();
+            if (seen.has(key)) fail(p, `${p} ${JSON.stringify(name)} is already listed as ${seen.get(key)}`);
             else seen.set(key, p);
         });
     }

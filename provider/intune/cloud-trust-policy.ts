@@ -10,6 +10,7 @@
 // - `displayName` and `description` hold what Intune has (the marker stripped).
 // - `drift` lists what none of those fields can show (the ownership marker removed), only when non-empty.
 import { ProviderError } from "../core/errors";
+import { freeTextProblem } from "../core/grammar";
 import type { GraphConnection } from "../graph";
 import { checkGraphConnection } from "../graph/check-connection";
 import { decideAdoption } from "./adoption";
@@ -54,6 +55,8 @@ export interface CheckedCloudTrustInputs extends CloudTrustPolicyInputs {
 
 
 export const KIND = "settings catalog policy";
+/** The user's part of the profile description (the ownership marker is appended to it). */
+const MAX_DESCRIPTION = 1000;
 const what = (displayName: unknown) => `CloudTrustPolicy "${String(displayName)}"`;
 
 // ---- check / diff (no I/O) -----------------------------------------------------------------------
@@ -63,7 +66,10 @@ export function checkCloudTrustPolicy(news: Record<string, any>): { inputs: Chec
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     failures.push(...checkGraphConnection(news.graph));
     checkDisplayName(news.displayName, fail);
-    if (news.description !== undefined && !isUnknown(news.description) && typeof news.description !== "string") fail("description", "description must be a string");
+    if (news.description !== undefined && !isUnknown(news.description)) {
+        const problem = freeTextProblem("description", news.description, MAX_DESCRIPTION);
+        if (problem) fail("description", problem);
+    }
     if (news.scope !== undefined && !isUnknown(news.scope) && !SCOPES.includes(news.scope)) fail("scope", `scope must be one of ${SCOPES.join(", ")}, got ${JSON.stringify(news.scope)}`);
     for (const k of ["useWindowsHelloForBusiness", "useCloudTrustForOnPremAuth", "useSecurityKeyForSignIn", "cloudKerberosTicketRetrieval", "adoptExisting"]) {
         checkOptionalBoolean(k, news[k], fail);
