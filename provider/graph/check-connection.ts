@@ -1,7 +1,7 @@
 // `check`-time validation of a GraphConnection input (API.md), without any I/O: the shape of each
 // credential type, secrets given as references (a value would land in Pulumi state), URLs the
 // client factory will accept. Failures name the input path ("graph.credential.clientSecret").
-import { brokenGuidReason, characterProblem, isDnsName, isGuid, looksLikeBrokenGuid, secretRefProblem, urlProblem } from "../core/grammar";
+import { brokenGuidReason, characterProblem, isDnsName, isGuid, looksLikeBrokenGuid, pemCertificateProblem, secretRefProblem, urlProblem } from "../core/grammar";
 
 export interface ConnectionFailure {
     property: string;
@@ -54,8 +54,9 @@ export function checkGraphConnection(g: unknown, path = "graph"): ConnectionFail
         if (problem) fail(`${path}.${k}`, problem);
     }
     const ca = g.caCertificate;
-    if (ca !== undefined && !isUnknown(ca) && (typeof ca !== "string" || !/-----BEGIN CERTIFICATE-----/.test(ca))) {
-        fail(`${path}.caCertificate`, `${path}.caCertificate must be PEM text (-----BEGIN CERTIFICATE-----...)`);
+    if (ca !== undefined && !isUnknown(ca)) {
+        const problem = pemCertificateProblem(`${path}.caCertificate`, ca);
+        if (problem) fail(`${path}.caCertificate`, problem);
     }
     return out;
 }

@@ -4,7 +4,7 @@
 import { obviousPrivilegedGroup, privilegedGroupName } from "../ad/privileged-groups";
 import { isSidString } from "../ad/sid";
 import {
-    characterProblem, dnProblem, domainNameProblem, freeTextProblem, hostProblem, isAccountName, isUpn, looksLikeDn, numberProblem, parseUrl,
+    characterProblem, dnProblem, domainNameProblem, freeTextProblem, hostProblem, isAccountName, isUpn, looksLikeDn, numberProblem, parseUrl, pemCertificateProblem,
     secretRefProblem, shown, urlProblem, type NumberRule,
 } from "../core/grammar";
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
@@ -70,7 +70,7 @@ function checkSecretRef(f: Failures, path: string, v: unknown, required: boolean
 
 function checkPem(f: Failures, path: string, v: unknown): void {
     if (v === undefined || isUnknown(v)) return;
-    if (typeof v !== "string" || !/-----BEGIN CERTIFICATE-----/.test(v)) f.add(path, `${path} must be a PEM certificate (-----BEGIN CERTIFICATE-----)`);
+    f.rule(path, pemCertificateProblem(path, v));
 }
 
 function checkNumber(f: Failures, path: string, v: unknown, rule: NumberRule): void {

@@ -3,6 +3,7 @@ export * from "./dn";
 export * from "./dns";
 export * from "./ids";
 export * from "./numbers";
+export * from "./pem";
 export * from "./secret-ref";
 export * from "./text";
 export * from "./url";

@@ -1,8 +1,9 @@
 // The input grammar (provider/core/grammar): one rule per kind of value. What each rule accepts
 // and refuses, and that a refusal names the field and never repeats a credential.
+import { rootCertificates } from "node:tls";
 import {
     characterProblem, displayNameProblem, domainNameProblem, hostOrSuffixProblem, isAccountName, isDnsName, isHost, isUpn,
-    looksLikeBrokenGuid, numberProblem, secretRefProblem, urlProblem,
+    looksLikeBrokenGuid, numberProblem, pemCertificateProblem, secretRefProblem, urlProblem,
 } from "../../../provider/core/grammar";
 
 const LDAP = { schemes: ["ldaps", "ldap"], example: "ldaps://host:636" };
@@ -134,5 +135,23 @@ describe("secret references", () => {
     test("required or not", () => {
         expect(secretRefProblem("p", undefined, true)).toMatch(/required/);
         expect(secretRefProblem("p", undefined, false)).toBeUndefined();
+    });
+});
+
+describe("PEM certificates", () => {
+    const cert = rootCertificates[0];
+    test("real certificates, one or several", () => {
+        expect(pemCertificateProblem("caCertificate", cert)).toBeUndefined();
+        expect(pemCertificateProblem("caCertificate", `${cert}\n${rootCertificates[1]}\n`)).toBeUndefined();
+    });
+    test.each([
+        ["only the BEGIN line", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", /not a valid X.509/],
+        ["a key pasted along", `${cert}\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n`, /besides certificates/],
+        ["no PEM", "MIIB...", /must be PEM text/],
+        ["not a string", { env: "CA" }, /must be PEM text/],
+    ])("refuses %s, without repeating it", (_what, v, reason) => {
+        const r = pemCertificateProblem("caCertificate", v);
+        expect(r).toMatch(reason);
+        expect(r).not.toContain("MII");
     });
 });

@@ -1,8 +1,10 @@
 // check: every input validated without I/O, each failure naming its input path. Table-driven: one
 // row per rule, each row a change to a valid baseline and the paths that must fail.
+import { rootCertificates } from "node:tls";
 import { validateInputs, UNKNOWN } from "../../../provider/kerberos/validation";
 
-const CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+// a real certificate: check parses PEM, so a text with only the BEGIN line is refused
+const CA = rootCertificates[0];
 const base = () => ({
     domain: "corp.example.com",
     directory: { urls: ["ldaps://dc1.corp.example.com:636"], username: "admin@corp.example.com", password: { env: "CORP_PW" }, caCertificate: CA },
