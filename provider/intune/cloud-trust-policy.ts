@@ -10,7 +10,7 @@
 // - `displayName` and `description` hold what Intune has (the marker stripped).
 // - `drift` lists what none of those fields can show (the ownership marker removed), only when non-empty.
 import { ProviderError } from "../core/errors";
-import { freeTextProblem } from "../core/grammar";
+import { described, freeTextProblem } from "../core/grammar";
 import type { GraphConnection } from "../graph";
 import { checkGraphConnection } from "../graph/check-connection";
 import { decideAdoption } from "./adoption";
@@ -70,7 +70,7 @@ export function checkCloudTrustPolicy(news: Record<string, any>): { inputs: Chec
         const problem = freeTextProblem("description", news.description, MAX_DESCRIPTION);
         if (problem) fail("description", problem);
     }
-    if (news.scope !== undefined && !isUnknown(news.scope) && !SCOPES.includes(news.scope)) fail("scope", `scope must be one of ${SCOPES.join(", ")}, got ${JSON.stringify(news.scope)}`);
+    if (news.scope !== undefined && !isUnknown(news.scope) && !SCOPES.includes(news.scope)) fail("scope", `scope must be one of ${SCOPES.join(", ")}, got ${described(news.scope)}`);
     for (const k of ["useWindowsHelloForBusiness", "useCloudTrustForOnPremAuth", "useSecurityKeyForSignIn", "cloudKerberosTicketRetrieval", "adoptExisting"]) {
         checkOptionalBoolean(k, news[k], fail);
     }
@@ -95,7 +95,8 @@ export function checkCloudTrustPolicy(news: Record<string, any>): { inputs: Chec
         useCloudTrustForOnPremAuth: news.useCloudTrustForOnPremAuth ?? true,
         useSecurityKeyForSignIn: news.useSecurityKeyForSignIn,
         cloudKerberosTicketRetrieval: news.cloudKerberosTicketRetrieval,
-        assignments: containsUnknown(news.assignments) ? news.assignments : normalizeAssignments(news.assignments),
+        // only valid assignments have a canonical form (a list that is not one would throw here)
+        assignments: failures.length > 0 || containsUnknown(news.assignments) ? news.assignments : normalizeAssignments(news.assignments),
         adoptExisting: news.adoptExisting,
     });
     if (failures.length === 0) inputs.settings = desiredLines(inputs);

@@ -4,7 +4,7 @@
 import { obviousPrivilegedGroup, privilegedGroupName } from "../ad/privileged-groups";
 import { isSidString } from "../ad/sid";
 import {
-    characterProblem, dnProblem, domainNameProblem, freeTextProblem, hostProblem, isAccountName, isUpn, looksLikeDn, numberProblem, parseUrl, pemCertificateProblem,
+    characterProblem, described, dnProblem, domainNameProblem, freeTextProblem, hostProblem, isAccountName, isUpn, looksLikeDn, numberProblem, parseUrl, pemCertificateProblem,
     secretRefProblem, shown, urlProblem, type NumberRule,
 } from "../core/grammar";
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
@@ -143,7 +143,7 @@ function checkPublisher(f: Failures, p: unknown, graph: unknown): void {
         checkBoolean(f, "publisher.domainCredentialFromDirectory", p.domainCredentialFromDirectory);
         checkShell(f, p.shell);
     } else {
-        f.add("publisher.type", `publisher.type must be "powershell" or "lab", got ${JSON.stringify(p.type)}`);
+        f.add("publisher.type", `publisher.type must be "powershell" or "lab", got ${described(p.type)}`);
     }
 }
 
@@ -237,11 +237,11 @@ export function validateInputs(news: Record<string, any>): CheckFailure[] {
     checkKeyRotation(f, news.keyRotation);
     checkTimeouts(f, news.timeouts);
     const drift = news[DRIFT_INPUT];
-    if (drift !== undefined && !isUnknown(drift) && !(Array.isArray(drift) && drift.every((x) => typeof x === "string"))) {
+    if (drift !== undefined && !isUnknown(drift) && !(Array.isArray(drift) && drift.every((x) => typeof x === "string" && !characterProblem(x, { lineBreaks: true })))) {
         f.add(DRIFT_INPUT, `${DRIFT_INPUT} is set by the AzureADKerberosServer class; do not set it`);
     }
     const owner = news[OWNER_INPUT];
-    if (owner !== undefined && !isUnknown(owner) && !(typeof owner === "string" && owner.trim() !== "" && owner.length <= 1024)) {
+    if (owner !== undefined && !isUnknown(owner) && !(typeof owner === "string" && owner.trim() !== "" && owner.length <= 1024 && !characterProblem(owner))) {
         f.add(OWNER_INPUT, `${OWNER_INPUT} is set by the AzureADKerberosServer class (project/stack/name); do not set it`);
     }
     return f.list;

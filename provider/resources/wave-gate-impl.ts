@@ -20,6 +20,8 @@ const MAX_DOMAINS = 1000;
 function checkInputs(news: any): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     const rule = (property: string, reason: string | undefined) => { if (reason) failures.push({ property, reason }); };
+    // what the class does not set is a typo, or a value stored in state unread
+    for (const k of Object.keys(news)) if (!["wave", "domains", "__provider"].includes(k)) failures.push({ property: k, reason: `${k} is not an input of WaveGate (wave, domains)` });
     if (!isUnknown(news.wave) && numberProblem("wave", news.wave, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true })) {
         failures.push({ property: "wave", reason: "wave must be a whole number of at least 1" });
     }
@@ -33,6 +35,7 @@ function checkInputs(news: any): pulumi.dynamic.CheckFailure[] {
         const at = `domains[${i}]`;
         if (isUnknown(d)) return;
         if (typeof d !== "object" || d === null || Array.isArray(d)) { failures.push({ property: at, reason: `${at} must be { name, inSync, driftReasons }` }); return; }
+        for (const k of Object.keys(d)) if (!["name", "inSync", "driftReasons"].includes(k)) failures.push({ property: `${at}.${k}`, reason: `${at}.${k} is not a field of a domain (name, inSync, driftReasons)` });
         if (!isUnknown(d.name)) rule(`${at}.name`, displayNameProblem(`${at}.name`, d.name, { max: 512, what: "the domain as <forest>/<domain>" }));
         if (d.inSync !== undefined && !isUnknown(d.inSync) && typeof d.inSync !== "boolean") failures.push({ property: `${at}.inSync`, reason: `${at}.inSync must be true or false` });
         if (d.driftReasons === undefined || isUnknown(d.driftReasons)) return;

@@ -1,6 +1,7 @@
 // Counts and durations. A number that JSON carries but a timer or a port cannot (NaN, Infinity,
 // 1e300, a fraction where a whole number is meant) is refused here, not met later as a timer that
 // fires at once or a port that does not exist.
+import { described } from "./text";
 
 export interface NumberRule {
     /** smallest accepted value (inclusive); default: any positive number */
@@ -19,6 +20,5 @@ export function numberProblem(path: string, v: unknown, rule: NumberRule): strin
     const ok = typeof v === "number" && Number.isFinite(v) && (!rule.integer || Number.isInteger(v))
         && (rule.min === undefined ? v > 0 : v >= rule.min) && v <= rule.max;
     if (ok) return undefined;
-    const got = typeof v === "number" || typeof v === "boolean" ? String(v) : `a ${Array.isArray(v) ? "list" : v === null ? "null" : typeof v}`;
-    return `${path} must be ${kind} (${range}), got ${got}`;
+    return `${path} must be ${kind} (${range}), got ${described(v)}`;
 }

@@ -21,6 +21,16 @@ export function shown(v: unknown, max = 80): string {
     return JSON.stringify(cut);
 }
 
+/**
+ * A value of any type as a message shows it: a string shortened, a number or boolean as written,
+ * anything else by its type only (an object may be a secret reference, or a secret inside one).
+ */
+export function described(v: unknown): string {
+    if (typeof v === "string") return shown(v);
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    return Array.isArray(v) ? "a list" : v === null ? "null" : `a value of type ${typeof v}`;
+}
+
 /** What is wrong with the characters of a text, or undefined. Shared by names and free text. */
 export function characterProblem(v: string, opts: { lineBreaks?: boolean } = {}): string | undefined {
     if ((opts.lineBreaks ? CONTROL_IN_TEXT : CONTROL).test(v)) return "contains control characters";

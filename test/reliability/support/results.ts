@@ -13,6 +13,8 @@ export type Observation =
     | { kind: "fault"; area: "graph" | "ldap" | "publisher" | "concurrency" | "timeout"; name: string; ok: boolean; how?: string }
     /** a bad input; `ok`: refused in check before any I/O (or, server-only, failed with nothing changed) */
     | { kind: "badInput"; resource: string; input: string; ok: boolean; how: "check" | "server" }
+    /** generated hostile values for one input (issue 14): how many ran through check, and how many network connections they caused */
+    | { kind: "generated"; resource: string; input: string; tried: number; refused: number; io: number; ok: boolean }
     /** a text scanned for every lab secret; `hits`: how many secrets were found in it */
     | { kind: "secretScan"; target: string; bytes: number; secrets: number; hits: number }
     /** any other property (TLS fails closed, least privilege) */

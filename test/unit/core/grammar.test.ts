@@ -112,7 +112,7 @@ describe("DNS names, hosts, realms, UPNs, accounts", () => {
 
 describe("counts and durations", () => {
     test.each([
-        [0, /positive/], [-1, /positive/], [NaN, /got NaN/], [Infinity, /got Infinity/], [1e300, /at most 3650/], ["180", /got a string/], [null, /got a null/], [[1], /got a list/],
+        [0, /positive/], [-1, /positive/], [NaN, /got NaN/], [Infinity, /got Infinity/], [1e300, /at most 3650/], ["180", /got "180"/], [null, /got null/], [[1], /got a list/],
     ])("refuses %p", (v, reason) => expect(numberProblem("keyRotation.maxAgeDays", v, { max: 3650, unit: "days" })).toMatch(reason));
 
     test("whole numbers where one is meant", () => {
