@@ -3,7 +3,7 @@
 // exists in the tenant is not a `check` question (that needs Graph): diff, create and update look
 // names up before any write.
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
-import { brokenGuidReason, displayNameProblem, isUpn, looksLikeBrokenGuid } from "../core/grammar";
+import { brokenGuidReason, displayNameProblem, isUpn, looksLikeBrokenGuid, unknownInput } from "../core/grammar";
 import { EXCLUSION_KINDS, INPUT_KEYS, KINDS, OUTPUT_KEYS, type ExclusionKind } from "./model";
 
 export interface CheckFailure {
@@ -35,7 +35,8 @@ export function validateInputs(news: Record<string, unknown>): CheckFailure[] {
         if (key === "__provider" || (INPUT_KEYS as readonly string[]).includes(key)) continue;
         // the Resource class registers its outputs as undefined inputs so the SDK knows them
         if ((OUTPUT_KEYS as readonly string[]).includes(key) && (value === undefined || value === null)) continue;
-        fail(key, `${key} is not an input of ConditionalAccessExclusion (graph, policy, excludeApplications, excludeGroups, excludeUsers)`);
+        const u = unknownInput(key, "ConditionalAccessExclusion", INPUT_KEYS);
+        fail(u.property, u.reason);
     }
 
     out.push(...checkGraphConnection(news.graph, "graph"));

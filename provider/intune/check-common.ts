@@ -1,5 +1,5 @@
 // Input checks shared by the Intune resources. No I/O: `check` runs in every preview.
-import { displayNameProblem } from "../core/grammar";
+import { displayNameProblem, unknownInput } from "../core/grammar";
 import { UNKNOWN_VALUE } from "../graph/check-connection";
 
 export interface Failure {
@@ -36,7 +36,8 @@ export function checkOptionalBoolean(name: string, v: unknown, fail: (p: string,
 export function checkKnownKeys(news: Record<string, unknown>, inputs: readonly string[], ignored: readonly string[], fail: (p: string, r: string) => void): void {
     for (const k of Object.keys(news)) {
         if (k.startsWith("__") || inputs.includes(k) || ignored.includes(k)) continue;
-        fail(k, `${k} is not an input of this resource (inputs: ${inputs.join(", ")})`);
+        const u = unknownInput(k, "this resource", inputs);
+        fail(u.property, u.reason);
     }
 }
 

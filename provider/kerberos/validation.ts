@@ -5,7 +5,7 @@ import { obviousPrivilegedGroup, privilegedGroupName } from "../ad/privileged-gr
 import { isSidString } from "../ad/sid";
 import {
     characterProblem, described, dnProblem, domainNameProblem, freeTextProblem, hostProblem, isAccountName, isUpn, looksLikeDn, numberProblem, parseUrl, pemCertificateProblem,
-    secretRefProblem, shown, urlProblem, type NumberRule,
+    secretRefProblem, shown, unknownInput, urlProblem, type NumberRule,
 } from "../core/grammar";
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
 import { DRIFT_INPUT, INPUT_KEYS, OWNER_INPUT } from "./model";
@@ -225,7 +225,8 @@ export function validateInputs(news: Record<string, any>): CheckFailure[] {
     const f = new Failures();
     for (const key of Object.keys(news)) {
         if (key === "__provider" || (INPUT_KEYS as readonly string[]).includes(key)) continue;
-        f.add(key, `${key} is not an input of AzureADKerberosServer`);
+        const u = unknownInput(key, "AzureADKerberosServer", INPUT_KEYS.filter((k) => k !== DRIFT_INPUT && k !== OWNER_INPUT));
+        f.add(u.property, u.reason);
     }
     checkDomain(f, news.domain);
     checkDirectory(f, news.directory);

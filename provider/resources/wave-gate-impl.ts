@@ -4,7 +4,7 @@
 // would stop the whole deployment.
 import type * as pulumi from "@pulumi/pulumi";
 import { ProviderError } from "../core/errors";
-import { displayNameProblem, freeTextProblem, numberProblem } from "../core/grammar";
+import { displayNameProblem, freeTextProblem, numberProblem, unknownInput } from "../core/grammar";
 import { UNKNOWN_VALUE } from "../graph/check-connection";
 import type { WaveGateDomain } from "./wave-gate";
 
@@ -21,7 +21,7 @@ function checkInputs(news: any): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     const rule = (property: string, reason: string | undefined) => { if (reason) failures.push({ property, reason }); };
     // what the class does not set is a typo, or a value stored in state unread
-    for (const k of Object.keys(news)) if (!["wave", "domains", "__provider"].includes(k)) failures.push({ property: k, reason: `${k} is not an input of WaveGate (wave, domains)` });
+    for (const k of Object.keys(news)) if (!["wave", "domains", "__provider"].includes(k)) failures.push(unknownInput(k, "WaveGate", ["wave", "domains"]));
     if (!isUnknown(news.wave) && numberProblem("wave", news.wave, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true })) {
         failures.push({ property: "wave", reason: "wave must be a whole number of at least 1" });
     }

@@ -2,6 +2,7 @@
 export * from "./dn";
 export * from "./dns";
 export * from "./ids";
+export * from "./keys";
 export * from "./numbers";
 export * from "./pem";
 export * from "./secret-ref";

@@ -83,7 +83,8 @@ const rows: Row[] = [
     ["keyRotation unknown key", (i) => { i.keyRotation = { maxAge: 3 }; }, ["keyRotation.maxAge"]],
     ["timeouts unknown operation", (i) => { i.timeouts = { refresh: 10 }; }, ["timeouts.refresh"]],
     ["timeouts zero", (i) => { i.timeouts = { create: 0 }; }, ["timeouts.create"]],
-    ["unknown input (a typo)", (i) => { i.allowedGroup = ["x"]; }, ["allowedGroup"], /not an input/],
+    // reported on the resource, naming the key: the engine prints a failing top-level property's value
+    ["unknown input (a typo)", (i) => { i.allowedGroup = ["x"]; }, [""], /"allowedGroup" is not an input/],
     ["driftReasons set by a user", (i) => { i.driftReasons = "none"; }, ["driftReasons"]],
     ["several failures at once", (i) => { i.domain = "x"; i.directory.password = "pw"; i.keyRotation = { maxAgeDays: -3 }; }, ["domain", "directory.password", "keyRotation.maxAgeDays"]],
 ];
