@@ -18,7 +18,7 @@ export type Observation =
     /** a text scanned for every lab secret; `hits`: how many secrets were found in it */
     | { kind: "secretScan"; target: string; bytes: number; secrets: number; hits: number }
     /** any other property (TLS fails closed, least privilege) */
-    | { kind: "property"; area: "tls" | "privilege" | "timeout"; name: string; ok: boolean };
+    | { kind: "property"; area: "tls" | "privilege" | "timeout" | "secrets"; name: string; ok: boolean };
 
 export function record(o: Observation): void {
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
