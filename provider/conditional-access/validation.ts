@@ -3,7 +3,7 @@
 // exists in the tenant is not a `check` question (that needs Graph): diff, create and update look
 // names up before any write.
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
-import { brokenGuidReason, displayNameProblem, isUpn, looksLikeBrokenGuid, unknownInput } from "../core/grammar";
+import { isUpn, nameOrIdProblem, unknownInput } from "../core/grammar";
 import { EXCLUSION_KINDS, INPUT_KEYS, KINDS, OUTPUT_KEYS, type ExclusionKind } from "./model";
 
 export interface CheckFailure {
@@ -60,16 +60,11 @@ function checkPolicy(v: unknown, fail: (p: string, r: string) => void): void {
     checkNameOrId("policy", v, "the Conditional Access policy's id, or its exact display name", fail);
 }
 
-/**
- * Rules for an id or display name given as text: a display name's, and a value shaped like a GUID
- * must be one. A broken GUID is refused here: looked up as a name, it would cost a token and
- * directory reads only to find nothing (or an object someone named so).
- */
+/** An id or exact display name (the grammar's rule, Entra's length); a broken GUID is refused, never looked up as a name. */
 function checkNameOrId(path: string, v: unknown, what: string, fail: (p: string, r: string) => void): v is string {
-    const problem = displayNameProblem(path, v, { max: MAX_NAME_LENGTH, what, spaces: "has leading or trailing spaces; names are matched exactly, so remove them" });
-    if (problem) { fail(path, problem); return false; }
-    if (looksLikeBrokenGuid(v as string)) { fail(path, brokenGuidReason(path, v as string)); return false; }
-    return true;
+    const problem = nameOrIdProblem(path, v, { max: MAX_NAME_LENGTH, what, spaces: "has leading or trailing spaces; names are matched exactly, so remove them" });
+    if (problem) fail(path, problem);
+    return problem === undefined;
 }
 
 function checkList(kind: ExclusionKind, v: unknown, fail: (p: string, r: string) => void): void {

@@ -1,7 +1,7 @@
 // `check`-time validation of a GraphConnection input (API.md), without any I/O: the shape of each
 // credential type, secrets given as references (a value would land in Pulumi state), URLs the
 // client factory will accept. Failures name the input path ("graph.credential.clientSecret").
-import { brokenGuidReason, characterProblem, isDnsName, isGuid, looksLikeBrokenGuid, pemCertificateProblem, secretRefProblem, urlProblem } from "../core/grammar";
+import { brokenGuidReason, characterProblem, isDnsName, isGuid, looksLikeBrokenGuid, pemCertificateProblem, secretRefProblem, unknownFields, urlProblem } from "../core/grammar";
 
 export interface ConnectionFailure {
     property: string;
@@ -33,11 +33,7 @@ export function checkGraphConnection(g: unknown, path = "graph"): ConnectionFail
         fail(path, `${path} is required: { tenantId, credential, graphEndpoint?, authorityHost?, caCertificate? }`);
         return out;
     }
-    for (const k of Object.keys(g)) {
-        if (!["tenantId", "credential", "graphEndpoint", "authorityHost", "caCertificate"].includes(k)) {
-            fail(`${path}.${k}`, `${path}.${k} is not a connection setting (tenantId, credential, graphEndpoint, authorityHost, caCertificate)`);
-        }
-    }
+    out.push(...unknownFields(path, g, ["tenantId", "credential", "graphEndpoint", "authorityHost", "caCertificate"], "a connection setting"));
     if (!isUnknown(g.tenantId)) {
         const t = g.tenantId, p = `${path}.tenantId`;
         if (typeof t === "string" && looksLikeBrokenGuid(t)) fail(p, brokenGuidReason(p, t));

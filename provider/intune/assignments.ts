@@ -3,7 +3,7 @@
 // set, and the set read back from `/assignments` expressed in the input's own terms, so that an
 // unchanged tenant compares equal to the program and a portal edit shows as a changed list entry.
 import { ProviderError } from "../core/errors";
-import { brokenGuidReason, displayNameProblem, isGuid, looksLikeBrokenGuid } from "../core/grammar";
+import { isGuid, nameOrIdProblem, unknownFields } from "../core/grammar";
 import { UNKNOWN_VALUE } from "../graph/check-connection";
 import { graphListAll, graphRequest, type GraphClient } from "../graph";
 
@@ -39,10 +39,6 @@ const MAX_GROUP_NAME = 256;
 const MAX_GROUPS = 100;
 const sorted = (xs: readonly string[]) => [...xs].sort();
 
-export function isGroupId(entry: string): boolean {
-    return isGuid(entry);
-}
-
 export function checkAssignments(v: unknown, path = "assignments"): { property: string; reason: string }[] {
     const out: { property: string; reason: string }[] = [];
     const fail = (property: string, reason: string) => out.push({ property, reason });
@@ -52,9 +48,7 @@ export function checkAssignments(v: unknown, path = "assignments"): { property: 
         return out;
     }
     const a = v as Record<string, unknown>;
-    for (const k of Object.keys(a)) {
-        if (!["includeGroups", "excludeGroups", "allDevices", "allUsers"].includes(k)) fail(`${path}.${k}`, `${path}.${k} is not an assignment setting (includeGroups, excludeGroups, allDevices, allUsers)`);
-    }
+    out.push(...unknownFields(path, a, ["includeGroups", "excludeGroups", "allDevices", "allUsers"], "an assignment setting"));
     const seen = new Map<string, string>();
     for (const list of ["includeGroups", "excludeGroups"] as const) {
         const xs = a[list];
@@ -64,10 +58,9 @@ export function checkAssignments(v: unknown, path = "assignments"): { property: 
         xs.forEach((g: unknown, i: number) => {
             const p = `${path}.${list}[${i}]`;
             if (isUnknown(g)) return;
-            const problem = displayNameProblem(p, g, { max: MAX_GROUP_NAME, what: "a group's exact display name or object id", spaces: "must be a group's exact display name or object id (no leading or trailing spaces)" });
+            const problem = nameOrIdProblem(p, g, { max: MAX_GROUP_NAME, what: "a group's exact display name or object id", spaces: "must be a group's exact display name or object id (no leading or trailing spaces)" });
             if (problem) { fail(p, problem); return; }
             const name = g as string;
-            if (looksLikeBrokenGuid(name)) { fail(p, brokenGuidReason(p, name)); return; }
             const key = name.toLowerCase();
             if (seen.has(key)) fail(p, `${p} ${JSON.stringify(name)} is already listed as ${seen.get(key)}`);
             else seen.set(key, p);
@@ -141,7 +134,7 @@ export function graphGroupLookup(gc: GraphClient, description: string): GroupLoo
 export async function resolveGroups(lookup: GroupLookup, a: Assignments, description: string): Promise<ResolvedGroups> {
     const resolved: ResolvedGroups = {};
     for (const { entry, input } of groupEntries(a)) {
-        if (isGroupId(entry)) {
+        if (isGuid(entry)) {
             const g = await lookup.byId(entry);
             if (!g) throw new ProviderError("GROUP_NOT_FOUND", `${description}: ${input} names group id ${entry}, which does not exist in the tenant`, { input });
             resolved[entry] = g.id;

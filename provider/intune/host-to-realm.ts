@@ -7,7 +7,7 @@
 // separated by U+F000, spelled `&#xF000;` in the XML:
 //   <enabled/><data id="hosttorealm" value="REALM1&#xF000;host1;.suffix1&#xF000;REALM2&#xF000;host2"/>
 import { createHash } from "node:crypto";
-import { hostOrSuffixProblem, realmProblem } from "../core/grammar";
+import { hostOrSuffixProblem, realmProblem, unknownFields } from "../core/grammar";
 import { UNKNOWN_VALUE } from "../graph/check-connection";
 
 export interface RealmMapping {
@@ -48,7 +48,7 @@ export function checkMappings(v: unknown, path = "mappings"): MappingFailure[] {
         const at = `${path}[${i}]`;
         if (isUnknown(m)) return;
         if (typeof m !== "object" || m === null || Array.isArray(m)) { fail(at, `${at} must be { realm, hosts }`); return; }
-        for (const k of Object.keys(m)) if (k !== "realm" && k !== "hosts") fail(`${at}.${k}`, `${at}.${k} is not a mapping field (realm, hosts)`);
+        out.push(...unknownFields(at, m, ["realm", "hosts"], "a mapping field"));
         let realm: string | undefined;
         if (!isUnknown(m.realm)) {
             if (typeof m.realm !== "string") fail(`${at}.realm`, `${at}.realm is required: the Kerberos realm, e.g. KERBEROS.MICROSOFTONLINE.COM`);

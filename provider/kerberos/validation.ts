@@ -5,7 +5,7 @@ import { obviousPrivilegedGroup, privilegedGroupName } from "../ad/privileged-gr
 import { isSidString } from "../ad/sid";
 import {
     characterProblem, described, dnProblem, domainNameProblem, freeTextProblem, hostProblem, isAccountName, isUpn, looksLikeDn, numberProblem, parseUrl, pemCertificateProblem,
-    secretRefProblem, shown, unknownInput, urlProblem, type NumberRule,
+    secretRefProblem, shown, unknownFields, unknownInput, urlProblem, type NumberRule,
 } from "../core/grammar";
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
 import { DRIFT_INPUT, INPUT_KEYS, OWNER_INPUT } from "./model";
@@ -55,8 +55,8 @@ class Failures {
     /** Adds a grammar rule's verdict, if it has one. */
     rule(property: string, reason: string | undefined): void { if (reason) this.add(property, reason); }
     /** Refuses fields an object input does not have. */
-    knownKeys(path: string, o: Record<string, unknown>, keys: readonly string[]): void {
-        for (const k of Object.keys(o)) if (!keys.includes(k)) this.add(`${path}.${k}`, `${path}.${k} is not a field of ${path} (${keys.join(", ")})`);
+    knownKeys(path: string, o: Record<string, unknown>, keys: readonly string[], noun = `a field of ${path}`): void {
+        this.list.push(...unknownFields(path, o, keys, noun));
     }
 }
 
@@ -120,7 +120,7 @@ function checkLdapUrl(f: Failures, path: string, url: unknown, allowPlain: boole
     if (problem) { f.add(path, problem); return; }
     const u = parseUrl(url as string);
     if (u.scheme === "ldap" && !allowPlain) {
-        f.add(path, `${path} ${shown(url)} is plain LDAP: the bind password would cross the network unencrypted. Use ldaps://${u.host}:636, or set directory.allowPlainLdap = true to accept that risk`);
+        f.add(path, `${path} ${shown(url as string)} is plain LDAP: the bind password would cross the network unencrypted. Use ldaps://${u.host}:636, or set directory.allowPlainLdap = true to accept that risk`);
     }
 }
 
@@ -208,7 +208,7 @@ function checkKeyRotation(f: Failures, k: unknown): void {
         else f.rule("keyRotation.trigger", freeTextProblem("keyRotation.trigger", k.trigger, MAX_TRIGGER_LENGTH));
     }
     checkBoolean(f, "keyRotation.force", k.force);
-    for (const key of Object.keys(k)) if (!["maxAgeDays", "trigger", "force"].includes(key)) f.add(`keyRotation.${key}`, `keyRotation.${key} is not an input (maxAgeDays, trigger, force)`);
+    f.knownKeys("keyRotation", k, ["maxAgeDays", "trigger", "force"], "an input");
 }
 
 function checkTimeouts(f: Failures, t: unknown): void {

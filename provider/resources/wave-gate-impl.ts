@@ -4,7 +4,7 @@
 // would stop the whole deployment.
 import type * as pulumi from "@pulumi/pulumi";
 import { ProviderError } from "../core/errors";
-import { displayNameProblem, freeTextProblem, numberProblem, unknownInput } from "../core/grammar";
+import { displayNameProblem, freeTextProblem, numberProblem, unknownFields, unknownInput } from "../core/grammar";
 import { UNKNOWN_VALUE } from "../graph/check-connection";
 import type { WaveGateDomain } from "./wave-gate";
 
@@ -35,7 +35,7 @@ function checkInputs(news: any): pulumi.dynamic.CheckFailure[] {
         const at = `domains[${i}]`;
         if (isUnknown(d)) return;
         if (typeof d !== "object" || d === null || Array.isArray(d)) { failures.push({ property: at, reason: `${at} must be { name, inSync, driftReasons }` }); return; }
-        for (const k of Object.keys(d)) if (!["name", "inSync", "driftReasons"].includes(k)) failures.push({ property: `${at}.${k}`, reason: `${at}.${k} is not a field of a domain (name, inSync, driftReasons)` });
+        failures.push(...unknownFields(at, d, ["name", "inSync", "driftReasons"], "a field of a domain"));
         if (!isUnknown(d.name)) rule(`${at}.name`, displayNameProblem(`${at}.name`, d.name, { max: 512, what: "the domain as <forest>/<domain>" }));
         if (d.inSync !== undefined && !isUnknown(d.inSync) && typeof d.inSync !== "boolean") failures.push({ property: `${at}.inSync`, reason: `${at}.inSync must be true or false` });
         if (d.driftReasons === undefined || isUnknown(d.driftReasons)) return;

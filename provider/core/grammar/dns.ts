@@ -1,6 +1,7 @@
 // DNS names, hosts and Kerberos realms. ASCII only: an internationalised name is given in its
 // xn-- form, so a homoglyph (a Cyrillic "а" for a Latin "a") can never pass for a known host.
 import { isIPv4, isIPv6 } from "node:net";
+import { shown } from "./text";
 
 const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 const REALM = /^(?=.{1,255}$)[A-Z0-9]([A-Z0-9-]*[A-Z0-9])?(\.[A-Z0-9]([A-Z0-9-]*[A-Z0-9])?)*$/;
@@ -28,7 +29,7 @@ export function isHost(s: string): boolean {
 export function domainNameProblem(path: string, v: unknown): string | undefined {
     if (typeof v !== "string" || v.trim() === "") return `${path} is required: the DNS name of the AD domain (e.g. corp.example.com)`;
     if (v.trim() !== v || !isDnsName(v, { minLabels: 2, trailingDot: true })) {
-        return `${path} ${JSON.stringify(v.slice(0, 80))} is not a DNS domain name (e.g. corp.example.com; ASCII labels, an IDN in its xn-- form)`;
+        return `${path} ${shown(v)} is not a DNS domain name (e.g. corp.example.com; ASCII labels, an IDN in its xn-- form)`;
     }
     return undefined;
 }

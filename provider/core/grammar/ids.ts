@@ -1,5 +1,6 @@
 // Object ids and account names.
 import { isDnsName } from "./dns";
+import { displayNameProblem, shown, type DisplayNameRule } from "./text";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // RFC 5322 "atext" plus dots: what Entra accepts in a UPN's local part. The apostrophe is allowed
@@ -23,7 +24,16 @@ export function looksLikeBrokenGuid(s: string): boolean {
 
 /** The message for a broken GUID: the field, what it is not, and the shape it must have. */
 export const brokenGuidReason = (path: string, v: string): string =>
-    `${path} ${JSON.stringify(v.slice(0, 80))} looks like an id but is not a GUID (8-4-4-4-12 hex digits); an id is never looked up as a name`;
+    `${path} ${shown(v)} looks like an id but is not a GUID (8-4-4-4-12 hex digits); an id is never looked up as a name`;
+
+/**
+ * An object id or an exact display name (what Graph lookups take): a display name's rules, and a
+ * value shaped like a GUID must be one. Looked up as a name, a broken GUID would cost a token and
+ * directory reads only to find nothing, or an object someone named so.
+ */
+export function nameOrIdProblem(path: string, v: unknown, rule: DisplayNameRule): string | undefined {
+    return displayNameProblem(path, v, rule) ?? (looksLikeBrokenGuid(v as string) ? brokenGuidReason(path, v as string) : undefined);
+}
 
 /** A user principal name user@domain, ASCII only (what Entra and the PowerShell module accept). */
 export function isUpn(s: string): boolean {

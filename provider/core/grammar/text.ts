@@ -15,10 +15,8 @@ const INVISIBLE = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** How a value appears in a message: quoted, escaped, and cut short so a long value cannot flood it. */
-export function shown(v: unknown, max = 80): string {
-    const s = typeof v === "string" ? v : String(v);
-    const cut = s.length > max ? `${s.slice(0, max)}…` : s;
-    return JSON.stringify(cut);
+export function shown(v: string, max = 80): string {
+    return JSON.stringify(v.length > max ? `${v.slice(0, max)}…` : v);
 }
 
 /**
@@ -46,7 +44,14 @@ export function characterProblem(v: string, opts: { lineBreaks?: boolean } = {})
  * and no controls, bidi overrides or invisible characters. `what` says what names it ("the
  * profile's name in Intune").
  */
-export function displayNameProblem(path: string, v: unknown, opts: { max: number; what: string; spaces?: string }): string | undefined {
+export interface DisplayNameRule {
+    max: number;
+    what: string;
+    /** the reason for leading or trailing spaces, when the service has its own (Intune trims them) */
+    spaces?: string;
+}
+
+export function displayNameProblem(path: string, v: unknown, opts: DisplayNameRule): string | undefined {
     if (typeof v !== "string" || v.trim() === "") return `${path} is required: ${opts.what}`;
     const chars = characterProblem(v);
     if (chars) return `${path} ${chars}`;

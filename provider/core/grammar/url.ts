@@ -4,6 +4,7 @@
 // lower-cases schemes, maps non-ASCII hosts to punycode and, for schemes it does not know
 // (ldap, ldaps), takes any "opaque" host at all.
 import { isHost } from "./dns";
+import { shown } from "./text";
 
 export interface UrlRule {
     /** accepted schemes, lower case, without the colon: ["ldaps", "ldap"] */
@@ -37,7 +38,7 @@ export function urlProblem(path: string, v: unknown, rule: UrlRule): string | un
     if (m && m[2].includes("@") || !m && /^[^/?#]*\/\/[^/?#]*@/.test(v)) {
         return `${path} must not carry a user name or password (${expected}): give the account and a secret reference in their own inputs`;
     }
-    const echo = JSON.stringify(v.length > 120 ? `${v.slice(0, 120)}…` : v);
+    const echo = shown(v, 120);
     if (!m) return `${path} ${echo} is not a URL (${expected})`;
     const [, scheme, authority, urlPath, query, fragment] = m;
     if (query !== undefined || fragment !== undefined) return `${path} must not have a query or fragment (${expected})`;
