@@ -1,7 +1,7 @@
 // `check`-time validation of a GraphConnection input (API.md), without any I/O: the shape of each
 // credential type, secrets given as references (a value would land in Pulumi state), URLs the
 // client factory will accept. Failures name the input path ("graph.credential.clientSecret").
-import { brokenGuidReason, characterProblem, isDnsName, isGuid, looksLikeBrokenGuid, pemCertificateProblem, secretRefProblem, unknownFields, urlProblem } from "../core/grammar";
+import { brokenGuidReason, characterProblem, isDnsName, isGuid, looksLikeBrokenGuid, pemCertificateProblem, secretRefProblem, unknownFields, URL_RULES, urlProblem } from "../core/grammar";
 
 export interface ConnectionFailure {
     property: string;
@@ -45,8 +45,7 @@ export function checkGraphConnection(g: unknown, path = "graph"): ConnectionFail
     for (const k of ["graphEndpoint", "authorityHost"] as const) {
         const v = g[k];
         if (v === undefined || isUnknown(v)) continue;
-        // an origin: MSAL and the Graph SDK add their own paths to it
-        const problem = urlProblem(`${path}.${k}`, v, { schemes: ["https"], example: "https://host[:port], an origin without a path" });
+        const problem = urlProblem(`${path}.${k}`, v, URL_RULES.httpsOrigin);
         if (problem) fail(`${path}.${k}`, problem);
     }
     const ca = g.caCertificate;

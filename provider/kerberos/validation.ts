@@ -5,7 +5,7 @@ import { obviousPrivilegedGroup, privilegedGroupName } from "../ad/privileged-gr
 import { isSidString } from "../ad/sid";
 import {
     characterProblem, described, dnProblem, domainNameProblem, freeTextProblem, hostProblem, isAccountName, isUpn, looksLikeDn, numberProblem, parseUrl, pemCertificateProblem,
-    secretRefProblem, shown, unknownFields, unknownInput, urlProblem, type NumberRule,
+    secretRefProblem, shown, unknownFields, unknownInput, URL_RULES, urlProblem, type NumberRule,
 } from "../core/grammar";
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
 import { DRIFT_INPUT, INPUT_KEYS, OWNER_INPUT } from "./model";
@@ -38,8 +38,6 @@ const MAX_DIRECTORY_URLS = 32;
  * refused here, before anything is sent (the lookups escape them anyway; this names the input).
  */
 const NOT_IN_NAMES = /["/\\[\]:;|=,+*?<>]/;
-const LDAP_URL = { schemes: ["ldaps", "ldap"], example: "ldaps://host:636" };
-const HTTPS_URL = { schemes: ["https"], example: "https://host:port/path", path: true };
 
 /** The fields of each object input: anything else is a typo, or a value (a secret?) stored in state unread. */
 const DIRECTORY_KEYS = ["urls", "username", "password", "caCertificate", "tlsServerName", "allowPlainLdap", "timeoutMs"];
@@ -116,7 +114,7 @@ function checkDirectory(f: Failures, d: unknown): void {
 
 function checkLdapUrl(f: Failures, path: string, url: unknown, allowPlain: boolean): void {
     if (isUnknown(url)) return;
-    const problem = urlProblem(path, url, LDAP_URL);
+    const problem = urlProblem(path, url, URL_RULES.ldap);
     if (problem) { f.add(path, problem); return; }
     const u = parseUrl(url as string);
     if (u.scheme === "ldap" && !allowPlain) {
@@ -129,7 +127,7 @@ function checkPublisher(f: Failures, p: unknown, graph: unknown): void {
     if (!isObject(p)) { f.add("publisher", 'publisher is required: { type: "powershell", ... } or { type: "lab", endpoint }'); return; }
     if (p.type === "lab") {
         f.knownKeys("publisher", p, PUBLISHER_KEYS.lab);
-        if (!isUnknown(p.endpoint)) f.rule("publisher.endpoint", urlProblem("publisher.endpoint", p.endpoint, HTTPS_URL));
+        if (!isUnknown(p.endpoint)) f.rule("publisher.endpoint", urlProblem("publisher.endpoint", p.endpoint, URL_RULES.httpsWithPath));
         checkPem(f, "publisher.caCertificate", p.caCertificate);
         // The lab publisher is the lab's cloud side: like the module's -CloudCredential, it needs the
         // tenant's credential, which this resource takes from `graph`.

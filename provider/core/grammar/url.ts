@@ -22,6 +22,14 @@ export interface ParsedUrl {
     path: string;
 }
 
+/** The URL inputs of this package: a DC, an HTTPS service with a base path (the lab publisher), an origin (Graph, the authority). */
+export const URL_RULES = {
+    ldap: { schemes: ["ldaps", "ldap"], example: "ldaps://host:636" },
+    httpsWithPath: { schemes: ["https"], example: "https://host:port/path", path: true },
+    // MSAL and the Graph SDK add their own paths to an origin
+    httpsOrigin: { schemes: ["https"], example: "https://host[:port], an origin without a path" },
+} satisfies Record<string, UrlRule>;
+
 const SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/;
 const AUTHORITY = /^(\[([^\]]+)\]|[^:[\]]*)(?::(\d{1,5}))?$/;
 const PATH = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]*)*$/;
