@@ -60,7 +60,7 @@ const graph = (io: IoCounter) => ({
 });
 const GRAPH_SPECS: Spec[] = [
     { path: "graph", kind: "object" }, { path: "graph.credential", kind: "object" },
-    { path: "graph.tenantId", kind: "string" }, { path: "graph.credential.clientId", kind: "string" }, { path: "graph.caCertificate", kind: "string" },
+    { path: "graph.tenantId", kind: "string" }, { path: "graph.credential.type", kind: "string" }, { path: "graph.credential.clientId", kind: "string" }, { path: "graph.caCertificate", kind: "string" },
     { path: "graph.graphEndpoint", kind: "url" }, { path: "graph.authorityHost", kind: "url" }, { path: "graph.credential.clientSecret", kind: "secret" },
 ];
 const ASSIGNMENT_SPECS: Spec[] = [
@@ -78,7 +78,7 @@ const server = (publisher: (io: IoCounter) => Record<string, any>) => (io: IoCou
     domain: "corp.lab.test",
     directory: { urls: [`ldaps://${io.host}:${io.port}`], username: "Administrator@corp.lab.test", password: { env: "GEN_DC_PASSWORD" }, caCertificate: CA, tlsServerName: "dc1.corp.lab.test", timeoutMs: 5000 },
     publisher: publisher(io), graph: graph(io),
-    allowedGroups: ["Domain Users"], deniedGroups: ["Tier0"], keyRotation: { maxAgeDays: 180, trigger: "2026-Q4" }, timeouts: { create: 600 },
+    allowedGroups: ["Domain Users"], deniedGroups: ["Tier0"], keyRotation: { maxAgeDays: 180, trigger: "2026-Q4" }, timeouts: { create: 600, read: 120, update: 600, delete: 300 },
     listOwner: "entra-kerberos/reliability/gen", driftReasons: [],
 });
 
@@ -102,7 +102,9 @@ const SERVER_SPECS: Spec[] = [
     { path: "directory.tlsServerName", kind: "string" }, { path: "allowedGroups[0]", kind: "string" }, { path: "deniedGroups[0]", kind: "string" },
     { path: "keyRotation.trigger", kind: "string" }, { path: "listOwner", kind: "string" },
     { path: "directory.urls[0]", kind: "url" },
-    { path: "directory.timeoutMs", kind: "number" }, { path: "keyRotation.maxAgeDays", kind: "number" }, { path: "timeouts.create", kind: "number" },
+    { path: "directory.timeoutMs", kind: "number" }, { path: "keyRotation.maxAgeDays", kind: "number" },
+    { path: "timeouts.create", kind: "number" }, { path: "timeouts.read", kind: "number" }, { path: "timeouts.update", kind: "number" }, { path: "timeouts.delete", kind: "number" },
+    { path: "publisher.type", kind: "string" },
     { path: "directory.urls", kind: "list", urls: true }, { path: "allowedGroups", kind: "list" }, { path: "deniedGroups", kind: "list" }, { path: "driftReasons", kind: "list" },
     { path: "directory.password", kind: "secret" },
     ...GRAPH_SPECS,
@@ -121,7 +123,7 @@ const subjects: Subject[] = [
         base: server((io) => ({ type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", cloudPassword: { env: "GEN_CLOUD_PASSWORD" },
             shell: { type: "ssh", host: io.host, user: "CORP\\admin", privateKey: { env: "GEN_SSH_KEY" }, port: io.port } })),
         specs: [
-            { path: "publisher.shell", kind: "object" }, { path: "publisher.cloudUserPrincipalName", kind: "string" }, { path: "publisher.shell.host", kind: "string" },
+            { path: "publisher.shell", kind: "object" }, { path: "publisher.cloudUserPrincipalName", kind: "string" }, { path: "publisher.shell.type", kind: "string" }, { path: "publisher.shell.host", kind: "string" },
             { path: "publisher.shell.user", kind: "string" }, { path: "publisher.shell.port", kind: "number" },
             { path: "publisher.cloudPassword", kind: "secret" }, { path: "publisher.shell.privateKey", kind: "secret" },
         ],
