@@ -1,10 +1,13 @@
 // A small JSON Schema (2020-12) validator for the subset our shipped schemas use: type, const, enum,
 // properties, required, additionalProperties: false, items, minItems, minLength, pattern, minimum,
-// maximum, $ref to #/$defs, and oneOf. Written here rather than taken from npm because the errors
+// maximum, $ref to #/$defs, oneOf, and `format` for URLs, checked by the input grammar
+// (provider/core/grammar) with the rules the resources' `check` applies. Written here rather than taken from npm because the errors
 // must name the config path a user edits ("cloudKerberosTrust.forests[1].domains[0].domain") and
 // pick the intended oneOf branch (by its `type` const or its required key) instead of listing a
 // failure per branch. Any other keyword in a schema is refused, so the schema cannot silently
 // promise a check this file does not make.
+
+import { URL_RULES, urlProblem, type UrlRule } from "../core/grammar";
 
 export interface SchemaError {
     /** "cloudKerberosTrust.forests[1].domains[0].domain" */
@@ -14,10 +17,13 @@ export interface SchemaError {
 
 export type JsonSchema = Record<string, any>;
 
+/** `format` values: URL kinds of the input grammar (a URL may carry a password, so none is echoed then). */
+const FORMATS: Record<string, UrlRule> = URL_RULES;
+
 const ANNOTATIONS = new Set(["$schema", "$id", "$defs", "title", "description"]);
 const CHECKED = new Set([
     "type", "const", "enum", "properties", "required", "additionalProperties", "items", "minItems",
-    "minLength", "pattern", "minimum", "maximum", "$ref", "oneOf",
+    "minLength", "pattern", "minimum", "maximum", "$ref", "oneOf", "format",
 ]);
 
 /** Validates `value` against `schema` (whose $refs resolve in `root`); every error found, in document order. */
@@ -37,6 +43,7 @@ export function assertSupportedSchema(schema: unknown, at = "#"): void {
             continue;
         }
         if (!CHECKED.has(k)) throw new Error(`schema keyword "${k}" at ${at} is not supported by json-schema.ts`);
+        if (k === "format" && !(v in FORMATS)) throw new Error(`schema format "${v}" at ${at} is not one of ${Object.keys(FORMATS).join(", ")}`);
         if (k === "properties") for (const [name, s] of Object.entries(v as object)) assertSupportedSchema(s, `${at}/properties/${name}`);
         if (k === "items" || k === "oneOf") assertSupportedSchema(v, `${at}/${k}`);
     }
@@ -76,6 +83,11 @@ function visit(value: unknown, schema: JsonSchema, path: string, root: JsonSchem
     if (typeof value === "string") {
         if (schema.minLength !== undefined && value.length < schema.minLength) fail(schema.minLength === 1 ? "must not be empty" : `must be at least ${schema.minLength} characters`);
         else if (schema.pattern && !new RegExp(schema.pattern).test(value)) fail(`${describe(value)} is not ${schema.description ?? `of the form /${schema.pattern}/`}`);
+        else if (schema.format) {
+            // the grammar's reason starts with the path it is given: here the error carries the path itself
+            const problem = urlProblem("", value, FORMATS[schema.format]);
+            if (problem) fail(problem.trimStart());
+        }
     }
     if (typeof value === "number") {
         if (schema.minimum !== undefined && value < schema.minimum) fail(`must be at least ${schema.minimum}, not ${value}`);

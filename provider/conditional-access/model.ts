@@ -74,9 +74,6 @@ export const OUTPUT_KEYS = [
     "policyId", "policyDisplayName", "applicationIds", "groupIds", "userIds", "ownedApplicationIds", "ownedGroupIds", "ownedUserIds",
 ] as const;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isGuid = (s: unknown): s is string => typeof s === "string" && GUID.test(s);
-
 /** Graph returns ids in lower case and compares them case-insensitively; so do we. */
 export const idKey = (id: string): string => id.toLowerCase();
 

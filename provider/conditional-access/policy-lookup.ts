@@ -4,7 +4,7 @@
 // name fails with the candidates, so the user can pick the id or the right spelling.
 import { ProviderError } from "../core/errors";
 import type { CaPolicy } from "./merge";
-import { isGuid } from "./model";
+import { isGuid } from "../core/grammar";
 
 export interface PolicyDirectory {
     get(id: string): Promise<CaPolicy | undefined>;

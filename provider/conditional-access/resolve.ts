@@ -4,7 +4,8 @@
 // resolution fails naming each entry at fault, before anything is written: a failed lookup can
 // never turn into an emptier exclusion list.
 import { ProviderError } from "../core/errors";
-import { EXCLUSION_KINDS, KINDS, emptyIds, entriesOf, idKey, isGuid, type ConditionalAccessExclusionInputs, type ExclusionIds, type ExclusionKind } from "./model";
+import { isGuid } from "../core/grammar";
+import { EXCLUSION_KINDS, KINDS, emptyIds, entriesOf, idKey, type ConditionalAccessExclusionInputs, type ExclusionIds, type ExclusionKind } from "./model";
 
 export type DirectoryCollection = "servicePrincipals" | "groups" | "users";
 

@@ -3,7 +3,8 @@
 // exists in the tenant is not a `check` question (that needs Graph): diff, create and update look
 // names up before any write.
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
-import { EXCLUSION_KINDS, INPUT_KEYS, KINDS, OUTPUT_KEYS, isGuid, type ExclusionKind } from "./model";
+import { isUpn, nameOrIdProblem, unknownInput } from "../core/grammar";
+import { EXCLUSION_KINDS, INPUT_KEYS, KINDS, OUTPUT_KEYS, type ExclusionKind } from "./model";
 
 export interface CheckFailure {
     property: string;
@@ -19,8 +20,6 @@ export const MAX_ENTRIES_PER_LIST = 100;
 export const MAX_NAME_LENGTH = 256;
 
 const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const UPN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Words Graph gives a meaning of its own in these lists, which can never be excluded. */
 const NOT_EXCLUDABLE: Partial<Record<ExclusionKind, string[]>> = {
@@ -36,7 +35,8 @@ export function validateInputs(news: Record<string, unknown>): CheckFailure[] {
         if (key === "__provider" || (INPUT_KEYS as readonly string[]).includes(key)) continue;
         // the Resource class registers its outputs as undefined inputs so the SDK knows them
         if ((OUTPUT_KEYS as readonly string[]).includes(key) && (value === undefined || value === null)) continue;
-        fail(key, `${key} is not an input of ConditionalAccessExclusion (graph, policy, excludeApplications, excludeGroups, excludeUsers)`);
+        const u = unknownInput(key, "ConditionalAccessExclusion", INPUT_KEYS);
+        fail(u.property, u.reason);
     }
 
     out.push(...checkGraphConnection(news.graph, "graph"));
@@ -57,22 +57,14 @@ export function validateInputs(news: Record<string, unknown>): CheckFailure[] {
 
 function checkPolicy(v: unknown, fail: (p: string, r: string) => void): void {
     if (isUnknown(v)) return;
-    if (typeof v !== "string" || v.trim() === "") {
-        fail("policy", "policy is required: the Conditional Access policy's id, or its exact display name");
-        return;
-    }
-    checkNameText("policy", v, fail);
+    checkNameOrId("policy", v, "the Conditional Access policy's id, or its exact display name", fail);
 }
 
-/** Rules for any display name or id given as text. */
-function checkNameText(path: string, v: string, fail: (p: string, r: string) => void): boolean {
-    if (CONTROL.test(v)) { fail(path, `${path} contains control characters`); return false; }
-    if (v.trim() !== v) {
-        fail(path, `${path} ${JSON.stringify(v)} has leading or trailing spaces; names are matched exactly, so remove them`);
-        return false;
-    }
-    if (v.length > MAX_NAME_LENGTH) { fail(path, `${path} is ${v.length} characters long; Entra names are at most ${MAX_NAME_LENGTH}`); return false; }
-    return true;
+/** An id or exact display name (the grammar's rule, Entra's length); a broken GUID is refused, never looked up as a name. */
+function checkNameOrId(path: string, v: unknown, what: string, fail: (p: string, r: string) => void): v is string {
+    const problem = nameOrIdProblem(path, v, { max: MAX_NAME_LENGTH, what, spaces: "has leading or trailing spaces; names are matched exactly, so remove them" });
+    if (problem) fail(path, problem);
+    return problem === undefined;
 }
 
 function checkList(kind: ExclusionKind, v: unknown, fail: (p: string, r: string) => void): void {
@@ -86,21 +78,14 @@ function checkList(kind: ExclusionKind, v: unknown, fail: (p: string, r: string)
     v.forEach((entry: unknown, i: number) => {
         const path = `${input}[${i}]`;
         if (isUnknown(entry)) return;
-        if (typeof entry !== "string" || entry.trim() === "") { fail(path, `${path} must be a ${noun} id or name (a non-empty string)`); return; }
-        if (!checkNameText(path, entry, fail)) return;
+        if (!checkNameOrId(path, entry, `a ${noun} id or name (a non-empty string)`, fail)) return;
         const reserved = NOT_EXCLUDABLE[kind]?.find((w) => w.toLowerCase() === entry.toLowerCase());
         if (reserved) { fail(path, `${path} "${entry}" cannot be excluded: Graph refuses '${reserved}' in conditions.${KINDS[kind].subObject}.${KINDS[kind].list}`); return; }
-        if (looksLikeBrokenGuid(entry)) { fail(path, `${path} "${entry}" looks like an id but is not a GUID (8-4-4-4-12 hex digits)`); return; }
-        if (kind === "users" && entry.includes("@") && !UPN.test(entry)) { fail(path, `${path} "${entry}" is not a user principal name (name@domain)`); return; }
+        if (kind === "users" && entry.includes("@") && !isUpn(entry)) { fail(path, `${path} "${entry}" is not a user principal name (name@domain)`); return; }
         // ids compare case-insensitively in Graph, and so do display names in directory lookups
         const key = entry.toLowerCase();
         const first = seen.get(key);
         if (first !== undefined) fail(path, `${path} "${entry}" repeats ${input}[${first}]; list each ${noun} once`);
         else seen.set(key, i);
     });
-}
-
-/** 36 characters of hex digits and dashes that do not form a GUID: a typo, not a display name. */
-function looksLikeBrokenGuid(s: string): boolean {
-    return /^[0-9a-f-]{30,40}$/i.test(s) && /-/.test(s) && !isGuid(s);
 }

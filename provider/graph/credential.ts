@@ -1,6 +1,7 @@
 // GraphConnection.credential -> one @azure/identity credential class, 1:1 (API.md). Every class that
 // talks to an authority gets the same authorityHost / disableInstanceDiscovery / tlsOptions trio
 // (azure-identity-local.md); secrets are resolved from their references here and nowhere else.
+import { isGuid } from "../core/grammar";
 import {
     AzureCliCredential, ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential,
     DefaultAzureCredential, ManagedIdentityCredential, WorkloadIdentityCredential, type TokenCredential,
@@ -40,10 +41,8 @@ export interface CredentialContext {
     dispatcher?: Dispatcher;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function requireClientId(id: unknown): string {
-    if (typeof id !== "string" || !GUID.test(id)) {
+    if (!isGuid(id)) {
         throw new ProviderError("GRAPH_CONFIG", `graph.credential.clientId must be the app's client id (a GUID), got "${String(id)}"`, { input: "graph.credential.clientId" });
     }
     return id;

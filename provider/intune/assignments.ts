@@ -3,6 +3,7 @@
 // set, and the set read back from `/assignments` expressed in the input's own terms, so that an
 // unchanged tenant compares equal to the program and a portal edit shows as a changed list entry.
 import { ProviderError } from "../core/errors";
+import { isGuid, nameOrIdProblem, unknownFields } from "../core/grammar";
 import { UNKNOWN_VALUE } from "../graph/check-connection";
 import { graphListAll, graphRequest, type GraphClient } from "../graph";
 
@@ -31,13 +32,12 @@ export const TARGET = {
     allUsers: "#microsoft.graph.allLicensedUsersAssignmentTarget",
 } as const;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
+/** Entra group display names are at most 256 characters. */
+const MAX_GROUP_NAME = 256;
+/** Groups per list: each is one lookup and one assignment target; more belongs in a group that holds them. */
+const MAX_GROUPS = 100;
 const sorted = (xs: readonly string[]) => [...xs].sort();
-
-export function isGroupId(entry: string): boolean {
-    return GUID.test(entry);
-}
 
 export function checkAssignments(v: unknown, path = "assignments"): { property: string; reason: string }[] {
     const out: { property: string; reason: string }[] = [];
@@ -48,20 +48,21 @@ export function checkAssignments(v: unknown, path = "assignments"): { property: 
         return out;
     }
     const a = v as Record<string, unknown>;
-    for (const k of Object.keys(a)) {
-        if (!["includeGroups", "excludeGroups", "allDevices", "allUsers"].includes(k)) fail(`${path}.${k}`, `${path}.${k} is not an assignment setting (includeGroups, excludeGroups, allDevices, allUsers)`);
-    }
+    out.push(...unknownFields(path, a, ["includeGroups", "excludeGroups", "allDevices", "allUsers"], "an assignment setting"));
     const seen = new Map<string, string>();
     for (const list of ["includeGroups", "excludeGroups"] as const) {
         const xs = a[list];
         if (xs === undefined || isUnknown(xs)) continue;
         if (!Array.isArray(xs)) { fail(`${path}.${list}`, `${path}.${list} must be a list of group names or object ids`); continue; }
+        if (xs.length > MAX_GROUPS) { fail(`${path}.${list}`, `${path}.${list} has ${xs.length} entries; at most ${MAX_GROUPS}: assign a group that holds them instead`); continue; }
         xs.forEach((g: unknown, i: number) => {
             const p = `${path}.${list}[${i}]`;
             if (isUnknown(g)) return;
-            if (typeof g !== "string" || g.trim() === "" || g.trim() !== g) { fail(p, `${p} must be a group's exact display name or object id`); return; }
-            const key = g.toLowerCase();
-            if (seen.has(key)) fail(p, `${p} ${JSON.stringify(g)} is already listed as ${seen.get(key)}`);
+            const problem = nameOrIdProblem(p, g, { max: MAX_GROUP_NAME, what: "a group's exact display name or object id", spaces: "must be a group's exact display name or object id (no leading or trailing spaces)" });
+            if (problem) { fail(p, problem); return; }
+            const name = g as string;
+            const key = name.toLowerCase();
+            if (seen.has(key)) fail(p, `${p} ${JSON.stringify(name)} is already listed as ${seen.get(key)}`);
             else seen.set(key, p);
         });
     }
@@ -133,7 +134,7 @@ export function graphGroupLookup(gc: GraphClient, description: string): GroupLoo
 export async function resolveGroups(lookup: GroupLookup, a: Assignments, description: string): Promise<ResolvedGroups> {
     const resolved: ResolvedGroups = {};
     for (const { entry, input } of groupEntries(a)) {
-        if (isGroupId(entry)) {
+        if (isGuid(entry)) {
             const g = await lookup.byId(entry);
             if (!g) throw new ProviderError("GROUP_NOT_FOUND", `${description}: ${input} names group id ${entry}, which does not exist in the tenant`, { input });
             resolved[entry] = g.id;

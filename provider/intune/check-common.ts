@@ -1,4 +1,5 @@
 // Input checks shared by the Intune resources. No I/O: `check` runs in every preview.
+import { displayNameProblem, unknownInput } from "../core/grammar";
 import { UNKNOWN_VALUE } from "../graph/check-connection";
 
 export interface Failure {
@@ -21,9 +22,10 @@ const MAX_NAME = 1000;
 
 export function checkDisplayName(v: unknown, fail: (p: string, r: string) => void): void {
     if (isUnknown(v)) return;
-    if (typeof v !== "string" || v.trim() === "") fail("displayName", "displayName is required: the profile's name in Intune");
-    else if (v.trim() !== v) fail("displayName", "displayName must not start or end with spaces (Intune trims them, which would read back as a rename)");
-    else if (v.length > MAX_NAME) fail("displayName", `displayName is longer than ${MAX_NAME} characters`);
+    const problem = displayNameProblem("displayName", v, {
+        max: MAX_NAME, what: "the profile's name in Intune", spaces: "must not start or end with spaces (Intune trims them, which would read back as a rename)",
+    });
+    if (problem) fail("displayName", problem);
 }
 
 export function checkOptionalBoolean(name: string, v: unknown, fail: (p: string, r: string) => void): void {
@@ -34,7 +36,8 @@ export function checkOptionalBoolean(name: string, v: unknown, fail: (p: string,
 export function checkKnownKeys(news: Record<string, unknown>, inputs: readonly string[], ignored: readonly string[], fail: (p: string, r: string) => void): void {
     for (const k of Object.keys(news)) {
         if (k.startsWith("__") || inputs.includes(k) || ignored.includes(k)) continue;
-        fail(k, `${k} is not an input of this resource (inputs: ${inputs.join(", ")})`);
+        const u = unknownInput(k, "this resource", inputs);
+        fail(u.property, u.reason);
     }
 }
 

@@ -11,6 +11,7 @@
 // - `drift` lists what none of those fields can show (the ownership marker removed, a legacy setting
 //   id an older version wrote), only when non-empty.
 import { ProviderError } from "../core/errors";
+import { described, freeTextProblem } from "../core/grammar";
 import type { GraphConnection } from "../graph";
 import { checkGraphConnection } from "../graph/check-connection";
 import { decideAdoption, refuseTemplateBased } from "./adoption";
@@ -55,6 +56,8 @@ export interface CheckedCloudTrustInputs extends CloudTrustPolicyInputs {
 
 
 export const KIND = "settings catalog policy";
+/** The user's part of the profile description (the ownership marker is appended to it). */
+const MAX_DESCRIPTION = 1000;
 const what = (displayName: unknown) => `CloudTrustPolicy "${String(displayName)}"`;
 
 // ---- check / diff (no I/O) -----------------------------------------------------------------------
@@ -64,8 +67,11 @@ export function checkCloudTrustPolicy(news: Record<string, any>): { inputs: Chec
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     failures.push(...checkGraphConnection(news.graph));
     checkDisplayName(news.displayName, fail);
-    if (news.description !== undefined && !isUnknown(news.description) && typeof news.description !== "string") fail("description", "description must be a string");
-    if (news.scope !== undefined && !isUnknown(news.scope) && !SCOPES.includes(news.scope)) fail("scope", `scope must be one of ${SCOPES.join(", ")}, got ${JSON.stringify(news.scope)}`);
+    if (news.description !== undefined && !isUnknown(news.description)) {
+        const problem = freeTextProblem("description", news.description, MAX_DESCRIPTION);
+        if (problem) fail("description", problem);
+    }
+    if (news.scope !== undefined && !isUnknown(news.scope) && !SCOPES.includes(news.scope)) fail("scope", `scope must be one of ${SCOPES.join(", ")}, got ${described(news.scope)}`);
     for (const k of ["useWindowsHelloForBusiness", "useCloudTrustForOnPremAuth", "useSecurityKeyForSignIn", "cloudKerberosTicketRetrieval", "adoptExisting"]) {
         checkOptionalBoolean(k, news[k], fail);
     }
@@ -90,7 +96,8 @@ export function checkCloudTrustPolicy(news: Record<string, any>): { inputs: Chec
         useCloudTrustForOnPremAuth: news.useCloudTrustForOnPremAuth ?? true,
         useSecurityKeyForSignIn: news.useSecurityKeyForSignIn,
         cloudKerberosTicketRetrieval: news.cloudKerberosTicketRetrieval,
-        assignments: containsUnknown(news.assignments) ? news.assignments : normalizeAssignments(news.assignments),
+        // only valid assignments have a canonical form (a list that is not one would throw here)
+        assignments: failures.length > 0 || containsUnknown(news.assignments) ? news.assignments : normalizeAssignments(news.assignments),
         adoptExisting: news.adoptExisting,
     });
     if (failures.length === 0) inputs.settings = desiredLines(inputs);

@@ -72,7 +72,8 @@ export function checkHostToRealmMapping(news: Record<string, any>): { inputs: Ch
         graph: news.graph,
         displayName: news.displayName,
         mappings: known ? canonicalMappings(news.mappings) : news.mappings,
-        assignments: containsUnknown(news.assignments) ? news.assignments : normalizeAssignments(news.assignments),
+        // only valid assignments have a canonical form (a list that is not one would throw here)
+        assignments: failures.length > 0 || containsUnknown(news.assignments) ? news.assignments : normalizeAssignments(news.assignments),
         adoptExisting: news.adoptExisting,
         contentHash: known ? mappingsHash(news.mappings) : undefined,
     });

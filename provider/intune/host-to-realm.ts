@@ -7,6 +7,7 @@
 // separated by U+F000, spelled `&#xF000;` in the XML:
 //   <enabled/><data id="hosttorealm" value="REALM1&#xF000;host1;.suffix1&#xF000;REALM2&#xF000;host2"/>
 import { createHash } from "node:crypto";
+import { hostOrSuffixProblem, realmProblem, unknownFields } from "../core/grammar";
 import { UNKNOWN_VALUE } from "../graph/check-connection";
 
 export interface RealmMapping {
@@ -22,27 +23,12 @@ export interface MappingFailure {
 export const HOST_TO_REALM_OMA_URI = "./Device/Vendor/MSFT/Policy/Config/ADMX_Kerberos/HostToRealm";
 export const ADMX_LIST_ID = "hosttorealm";
 const SEPARATOR = "&#xF000;";
+/** Realms, and hosts over all realms, per resource: the whole list is one setting value Windows reads at logon. */
+const MAX_REALMS = 100;
+const MAX_HOSTS = 1000;
 
-const LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
-const DNS = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*$`);
-const REALM = /^(?=.{1,255}$)[A-Z0-9]([A-Z0-9-]*[A-Z0-9])?(\.[A-Z0-9]([A-Z0-9-]*[A-Z0-9])?)*$/;
 
 const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
-
-/** A host name (host.example.com) or a DNS suffix (.example.com); undefined when valid, else why not. */
-export function hostProblem(host: string): string | undefined {
-    if (host.trim() !== host || host === "") return "must not be empty or carry spaces";
-    if (host.startsWith("*")) return `is a wildcard; write the DNS suffix with a leading dot instead (${host.replace(/^\*+/, "")})`;
-    const name = host.startsWith(".") ? host.slice(1) : host;
-    if (!DNS.test(name)) return "is not a DNS host name (host.example.com) or a DNS suffix starting with a dot (.example.com)";
-    return undefined;
-}
-
-export function realmProblem(realm: string): string | undefined {
-    if (realm !== realm.toUpperCase()) return `must be upper case (${realm.toUpperCase()}); Kerberos realms are case-sensitive and Windows expects them upper case`;
-    if (!REALM.test(realm)) return "is not a Kerberos realm (upper-case DNS-style name such as KERBEROS.MICROSOFTONLINE.COM)";
-    return undefined;
-}
 
 /** `check` for `mappings`: at least one realm, valid realms and hosts, no host or realm listed twice. */
 export function checkMappings(v: unknown, path = "mappings"): MappingFailure[] {
@@ -53,13 +39,16 @@ export function checkMappings(v: unknown, path = "mappings"): MappingFailure[] {
         fail(path, `${path} must list at least one { realm, hosts } entry, e.g. { realm: "KERBEROS.MICROSOFTONLINE.COM", hosts: [".file.core.windows.net"] }`);
         return out;
     }
+    if (v.length > MAX_REALMS) { fail(path, `${path} has ${v.length} entries; at most ${MAX_REALMS}`); return out; }
+    const total = v.reduce((n: number, m: any) => n + (Array.isArray(m?.hosts) ? m.hosts.length : 0), 0);
+    if (total > MAX_HOSTS) { fail(path, `${path} lists ${total} hosts in all; at most ${MAX_HOSTS}`); return out; }
     const realms = new Map<string, string>(); // realm -> where
     const hosts = new Map<string, { where: string; realm: string }>(); // lower-case host -> first place
     v.forEach((m: any, i: number) => {
         const at = `${path}[${i}]`;
         if (isUnknown(m)) return;
         if (typeof m !== "object" || m === null || Array.isArray(m)) { fail(at, `${at} must be { realm, hosts }`); return; }
-        for (const k of Object.keys(m)) if (k !== "realm" && k !== "hosts") fail(`${at}.${k}`, `${at}.${k} is not a mapping field (realm, hosts)`);
+        out.push(...unknownFields(at, m, ["realm", "hosts"], "a mapping field"));
         let realm: string | undefined;
         if (!isUnknown(m.realm)) {
             if (typeof m.realm !== "string") fail(`${at}.realm`, `${at}.realm is required: the Kerberos realm, e.g. KERBEROS.MICROSOFTONLINE.COM`);
@@ -79,7 +68,7 @@ export function checkMappings(v: unknown, path = "mappings"): MappingFailure[] {
             const hp = `${at}.hosts[${j}]`;
             if (isUnknown(h)) return;
             if (typeof h !== "string") { fail(hp, `${hp} must be a host name or a DNS suffix starting with a dot`); return; }
-            const p = hostProblem(h);
+            const p = hostOrSuffixProblem(h);
             if (p) { fail(hp, `${hp} ${JSON.stringify(h)} ${p}`); return; }
             const key = h.toLowerCase();
             const first = hosts.get(key);

@@ -3,8 +3,10 @@
 // secrets are never echoed: a password given as a value is reported as "a value", not repeated.
 import { obviousPrivilegedGroup, privilegedGroupName } from "../ad/privileged-groups";
 import { isSidString } from "../ad/sid";
-import { looksLikeDn, splitDn } from "../ad/escape";
-import { isSecretRef } from "../core/secrets";
+import {
+    characterProblem, described, dnProblem, domainNameProblem, freeTextProblem, hostProblem, isAccountName, isUpn, looksLikeDn, numberProblem, parseUrl, pemCertificateProblem,
+    secretRefProblem, shown, unknownFields, unknownInput, URL_RULES, urlProblem, type NumberRule,
+} from "../core/grammar";
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
 import { DRIFT_INPUT, INPUT_KEYS, OWNER_INPUT } from "./model";
 
@@ -16,54 +18,61 @@ export interface CheckFailure {
 /** What Pulumi sends for a value that is not known yet during preview (an output of another resource). */
 export const UNKNOWN = UNKNOWN_VALUE;
 
-const DNS_NAME = /^(?=.{1,253}\.?$)(?!-)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
 const MAX_AGE_DAYS_LIMIT = 3650;
+/** An LDAP operation's timeout: a day at most (a timer beyond 2^31 ms would fire at once). */
+const MAX_TIMEOUT_MS = 24 * 3600 * 1000;
 /**
  * Entries per group list. One LDAP search resolves a whole list (an OR of exact matches), and the
  * PRP is evaluated with nesting: a longer list belongs in a group nested in one entry.
  */
 export const MAX_GROUPS_PER_LIST = 256;
+/** A rotation trigger is a label ("2026-Q4"), stored in state and compared on every diff. */
+const MAX_TRIGGER_LENGTH = 1024;
+/** Longest DN accepted in a list: longer is no group's DN. */
+const MAX_DN_LENGTH = 2048;
+/** DCs of one domain, tried in order: more is a mistake (or a list from elsewhere). */
+const MAX_DIRECTORY_URLS = 32;
 /**
  * What a group's name (its sAMAccountName) can never contain, by AD's naming rules. In an input
  * these are a typo or an attempt to smuggle LDAP filter or DN syntax into a lookup, so they are
  * refused here, before anything is sent (the lookups escape them anyway; this names the input).
  */
 const NOT_IN_NAMES = /["/\\[\]:;|=,+*?<>]/;
-/** An RDN: attribute type (name or OID) = a value that does not end in a lone escape. */
-const RDN = /^([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)+)\s*=\s*(\S.*)$/s;
+
+/** The fields of each object input: anything else is a typo, or a value (a secret?) stored in state unread. */
+const DIRECTORY_KEYS = ["urls", "username", "password", "caCertificate", "tlsServerName", "allowPlainLdap", "timeoutMs"];
+const PUBLISHER_KEYS: Record<string, string[]> = {
+    lab: ["type", "endpoint", "caCertificate"],
+    powershell: ["type", "shell", "cloudUserPrincipalName", "cloudPassword", "domainCredentialFromDirectory"],
+};
+const SHELL_KEYS: Record<string, string[]> = { local: ["type"], ssh: ["type", "host", "user", "privateKey", "port"] };
 
 class Failures {
     readonly list: CheckFailure[] = [];
     add(property: string, reason: string): void { this.list.push({ property, reason }); }
+    /** Adds a grammar rule's verdict, if it has one. */
+    rule(property: string, reason: string | undefined): void { if (reason) this.add(property, reason); }
+    /** Refuses fields an object input does not have. */
+    knownKeys(path: string, o: Record<string, unknown>, keys: readonly string[], noun = `a field of ${path}`): void {
+        this.list.push(...unknownFields(path, o, keys, noun));
+    }
 }
 
 const isUnknown = (v: unknown) => v === UNKNOWN;
 const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
 const nonEmptyString = (v: unknown): v is string => typeof v === "string" && v.trim().length > 0;
 
-/** A secret must be a reference; a plain string is a secret that would be stored in state. */
 function checkSecretRef(f: Failures, path: string, v: unknown, required: boolean): void {
-    if (isUnknown(v)) return;
-    if (v === undefined) {
-        if (required) f.add(path, `${path} is required: a reference { env: "NAME" } or { config: "key" }`);
-        return;
-    }
-    if (!isSecretRef(v)) {
-        f.add(path, typeof v === "string"
-            ? `${path} must be a reference { env: "NAME" } or { config: "key" }, never the secret itself (a value would be stored in Pulumi state)`
-            : `${path} must be exactly one of { env: "NAME" } or { config: "key" } with a non-empty name`);
-    }
+    if (!isUnknown(v)) f.rule(path, secretRefProblem(path, v, required));
 }
 
 function checkPem(f: Failures, path: string, v: unknown): void {
     if (v === undefined || isUnknown(v)) return;
-    if (typeof v !== "string" || !/-----BEGIN CERTIFICATE-----/.test(v)) f.add(path, `${path} must be a PEM certificate (-----BEGIN CERTIFICATE-----)`);
+    f.rule(path, pemCertificateProblem(path, v));
 }
 
-function checkPositive(f: Failures, path: string, v: unknown, max?: number): void {
-    if (v === undefined || isUnknown(v)) return;
-    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) f.add(path, `${path} must be a positive number, got ${JSON.stringify(v)}`);
-    else if (max !== undefined && v > max) f.add(path, `${path} must be at most ${max}, got ${v}`);
+function checkNumber(f: Failures, path: string, v: unknown, rule: NumberRule): void {
+    if (v !== undefined && !isUnknown(v)) f.rule(path, numberProblem(path, v, rule));
 }
 
 function checkBoolean(f: Failures, path: string, v: unknown): void {
@@ -72,92 +81,86 @@ function checkBoolean(f: Failures, path: string, v: unknown): void {
 }
 
 function checkDomain(f: Failures, v: unknown): void {
-    if (isUnknown(v)) return;
-    if (!nonEmptyString(v)) { f.add("domain", "domain is required: the DNS name of the AD domain (e.g. corp.example.com)"); return; }
-    if (!DNS_NAME.test(v.trim()) || v.trim() !== v) f.add("domain", `domain ${JSON.stringify(v)} is not a DNS domain name (e.g. corp.example.com)`);
+    if (!isUnknown(v)) f.rule("domain", domainNameProblem("domain", v));
+}
+
+/** A bind name: a UPN (admin@corp.example.com), a DN, or a down-level logon name (CORP\\admin). */
+function usernameProblem(path: string, v: unknown): string | undefined {
+    const expected = "a UPN (admin@corp.example.com), a DN or DOMAIN\\name";
+    if (!nonEmptyString(v)) return `${path} is required: ${expected}`;
+    const chars = characterProblem(v);
+    if (chars) return `${path} ${chars}`;
+    if (looksLikeDn(v)) { const dn = dnProblem(v); return dn ? `${path} looks like a DN but ${dn}` : undefined; }
+    if (isUpn(v) || (/^[^\\]+\\[^\\]+$/.test(v) && isAccountName(v))) return undefined;
+    return `${path} ${shown(v)} is not ${expected}`;
 }
 
 function checkDirectory(f: Failures, d: unknown): void {
     if (isUnknown(d)) return;
     if (!isObject(d)) { f.add("directory", "directory is required: { urls, username, password, caCertificate? }"); return; }
+    f.knownKeys("directory", d, DIRECTORY_KEYS);
     if (!isUnknown(d.urls)) {
         if (!Array.isArray(d.urls) || d.urls.length === 0) f.add("directory.urls", "directory.urls must list at least one ldaps:// URL");
+        else if (d.urls.length > MAX_DIRECTORY_URLS) f.add("directory.urls", `directory.urls has ${d.urls.length} entries; at most ${MAX_DIRECTORY_URLS} (the DCs of one domain, tried in order)`);
         else d.urls.forEach((u: unknown, i: number) => checkLdapUrl(f, `directory.urls[${i}]`, u, d.allowPlainLdap === true));
     }
-    if (!isUnknown(d.username) && !nonEmptyString(d.username)) f.add("directory.username", "directory.username is required: a UPN (admin@corp.example.com) or a DN");
+    if (!isUnknown(d.username)) f.rule("directory.username", usernameProblem("directory.username", d.username));
     checkSecretRef(f, "directory.password", d.password, true);
     checkPem(f, "directory.caCertificate", d.caCertificate);
-    if (d.tlsServerName !== undefined && !isUnknown(d.tlsServerName) && !nonEmptyString(d.tlsServerName)) f.add("directory.tlsServerName", "directory.tlsServerName must be a host name");
+    if (d.tlsServerName !== undefined && !isUnknown(d.tlsServerName)) f.rule("directory.tlsServerName", hostProblem("directory.tlsServerName", d.tlsServerName));
     checkBoolean(f, "directory.allowPlainLdap", d.allowPlainLdap);
-    checkPositive(f, "directory.timeoutMs", d.timeoutMs);
+    checkNumber(f, "directory.timeoutMs", d.timeoutMs, { max: MAX_TIMEOUT_MS, unit: "ms" });
 }
 
 function checkLdapUrl(f: Failures, path: string, url: unknown, allowPlain: boolean): void {
     if (isUnknown(url)) return;
-    let u: URL;
-    try { u = new URL(String(url)); } catch { f.add(path, `${path} ${JSON.stringify(url)} is not a URL (expected ldaps://host:636)`); return; }
-    if (typeof url !== "string" || (u.protocol !== "ldaps:" && u.protocol !== "ldap:") || !u.hostname) {
-        f.add(path, `${path} ${JSON.stringify(url)} must be an ldaps://host:port URL`);
-    } else if ((u.pathname && u.pathname !== "/") || u.search) {
-        f.add(path, `${path} ${url}: give scheme, host and port only (no base DN or query)`);
-    } else if (u.protocol === "ldap:" && !allowPlain) {
-        f.add(path, `${path} ${url} is plain LDAP: the bind password would cross the network unencrypted. Use ldaps://${u.hostname}:636, or set directory.allowPlainLdap = true to accept that risk`);
+    const problem = urlProblem(path, url, URL_RULES.ldap);
+    if (problem) { f.add(path, problem); return; }
+    const u = parseUrl(url as string);
+    if (u.scheme === "ldap" && !allowPlain) {
+        f.add(path, `${path} ${shown(url as string)} is plain LDAP: the bind password would cross the network unencrypted. Use ldaps://${u.host}:636, or set directory.allowPlainLdap = true to accept that risk`);
     }
-}
-
-function checkHttpsUrl(f: Failures, path: string, v: unknown): void {
-    if (isUnknown(v)) return;
-    if (!nonEmptyString(v)) { f.add(path, `${path} is required: an https:// URL`); return; }
-    try {
-        const u = new URL(v);
-        if (u.protocol !== "https:") f.add(path, `${path} must use https, got ${JSON.stringify(v)}`);
-    } catch { f.add(path, `${path} ${JSON.stringify(v)} is not a URL`); }
 }
 
 function checkPublisher(f: Failures, p: unknown, graph: unknown): void {
     if (isUnknown(p)) return;
     if (!isObject(p)) { f.add("publisher", 'publisher is required: { type: "powershell", ... } or { type: "lab", endpoint }'); return; }
     if (p.type === "lab") {
-        checkHttpsUrl(f, "publisher.endpoint", p.endpoint);
+        f.knownKeys("publisher", p, PUBLISHER_KEYS.lab);
+        if (!isUnknown(p.endpoint)) f.rule("publisher.endpoint", urlProblem("publisher.endpoint", p.endpoint, URL_RULES.httpsWithPath));
         checkPem(f, "publisher.caCertificate", p.caCertificate);
         // The lab publisher is the lab's cloud side: like the module's -CloudCredential, it needs the
         // tenant's credential, which this resource takes from `graph`.
         if (graph === undefined) f.add("graph", 'graph is required with publisher.type "lab": the lab publisher authenticates with the cloud credential in graph.credential');
     } else if (p.type === "powershell") {
-        if (!isUnknown(p.cloudUserPrincipalName) && !(nonEmptyString(p.cloudUserPrincipalName) && p.cloudUserPrincipalName.includes("@"))) {
-            f.add("publisher.cloudUserPrincipalName", "publisher.cloudUserPrincipalName is required: the Entra account (UPN) that runs Set-AzureADKerberosServer");
+        f.knownKeys("publisher", p, PUBLISHER_KEYS.powershell);
+        if (!isUnknown(p.cloudUserPrincipalName) && !(typeof p.cloudUserPrincipalName === "string" && isUpn(p.cloudUserPrincipalName))) {
+            f.add("publisher.cloudUserPrincipalName", "publisher.cloudUserPrincipalName is required: the Entra account (UPN, user@domain in ASCII) that runs Set-AzureADKerberosServer");
         }
         checkSecretRef(f, "publisher.cloudPassword", p.cloudPassword, false);
         checkBoolean(f, "publisher.domainCredentialFromDirectory", p.domainCredentialFromDirectory);
         checkShell(f, p.shell);
     } else {
-        f.add("publisher.type", `publisher.type must be "powershell" or "lab", got ${JSON.stringify(p.type)}`);
+        f.add("publisher.type", `publisher.type must be "powershell" or "lab", got ${described(p.type)}`);
     }
 }
 
 function checkShell(f: Failures, s: unknown): void {
     if (s === undefined || isUnknown(s)) return;
     if (!isObject(s) || (s.type !== "local" && s.type !== "ssh")) { f.add("publisher.shell", 'publisher.shell must be { type: "local" } or { type: "ssh", host, user, privateKey }'); return; }
+    f.knownKeys("publisher.shell", s, SHELL_KEYS[s.type]);
     if (s.type !== "ssh") return;
-    if (!isUnknown(s.host) && !nonEmptyString(s.host)) f.add("publisher.shell.host", "publisher.shell.host is required for ssh");
-    if (!isUnknown(s.user) && !nonEmptyString(s.user)) f.add("publisher.shell.user", "publisher.shell.user is required for ssh");
+    if (!isUnknown(s.host)) f.rule("publisher.shell.host", hostProblem("publisher.shell.host", s.host));
+    if (!isUnknown(s.user) && !(typeof s.user === "string" && isAccountName(s.user))) {
+        f.add("publisher.shell.user", "publisher.shell.user is required for ssh: an account name (letters, digits, . _ - @ \\ $)");
+    }
     checkSecretRef(f, "publisher.shell.privateKey", s.privateKey, true);
-    if (s.port !== undefined && !isUnknown(s.port) && !(Number.isInteger(s.port) && s.port >= 1 && s.port <= 65535)) f.add("publisher.shell.port", "publisher.shell.port must be 1-65535");
+    checkNumber(f, "publisher.shell.port", s.port, { min: 1, max: 65535, integer: true });
 }
 
 function checkGraph(f: Failures, g: unknown): void {
     if (g === undefined) return; // optional here: it only adds the audit-log cross-check
     for (const x of checkGraphConnection(g)) f.add(x.property, x.reason);
-}
-
-/** Why a DN-shaped group input is not a usable DN of a domain, or undefined when it is. */
-function dnProblem(dn: string): string | undefined {
-    if (/\\$/.test(dn.replace(/\\\\/g, ""))) return "ends in an unfinished escape (\\)";
-    const rdns = splitDn(dn.trim());
-    const bad = rdns.find((r) => !RDN.test(r));
-    if (bad !== undefined) return `has a malformed part ${JSON.stringify(bad)} (each part is type=value, commas in values escaped as \\,)`;
-    if (!rdns.some((r) => /^DC\s*=/i.test(r))) return "names no domain (DC=...): give the group's full DN";
-    return undefined;
 }
 
 function checkGroupList(f: Failures, name: "allowedGroups" | "deniedGroups", v: unknown, allowPrivileged: boolean): void {
@@ -171,11 +174,13 @@ function checkGroupList(f: Failures, name: "allowedGroups" | "deniedGroups", v: 
         const path = `${name}[${i}]`;
         if (isUnknown(g)) return;
         if (!nonEmptyString(g)) { f.add(path, `${path} must be a group name, DN or SID`); return; }
-        if (/[\u0000-\u001f]/.test(g)) { f.add(path, `${path} contains control characters`); return; }
-        if (g.trim().toUpperCase().startsWith("S-") && !isSidString(g.trim())) { f.add(path, `${path} ${JSON.stringify(g)} looks like a SID but is not one (S-1-5-21-…-RID)`); return; }
+        const chars = characterProblem(g);
+        if (chars) { f.add(path, `${path} ${chars}`); return; }
+        if (g.trim().toUpperCase().startsWith("S-") && !isSidString(g.trim())) { f.add(path, `${path} ${shown(g)} looks like a SID but is not one (S-1-5-21-…-RID)`); return; }
         if (!looksLikeDn(g) && !isSidString(g.trim()) && g.trim().length > 256) { f.add(path, `${path} is too long for a group name`); return; }
+        if (g.length > MAX_DN_LENGTH) { f.add(path, `${path} is too long for a group's DN (at most ${MAX_DN_LENGTH} characters)`); return; }
         const dn = looksLikeDn(g) ? dnProblem(g) : undefined;
-        if (dn) { f.add(path, `${path} ${JSON.stringify(g)} looks like a DN but ${dn}`); return; }
+        if (dn) { f.add(path, `${path} ${shown(g)} looks like a DN but ${dn}`); return; }
         if (name === "allowedGroups" && !allowPrivileged) {
             const wk = obviousPrivilegedGroup(g);
             if (wk) {
@@ -186,7 +191,7 @@ function checkGroupList(f: Failures, name: "allowedGroups" | "deniedGroups", v: 
             }
         }
         if (!looksLikeDn(g) && !isSidString(g.trim()) && NOT_IN_NAMES.test(g)) {
-            f.add(path, `${path} ${JSON.stringify(g)} is not a group name: a group's name (sAMAccountName) cannot contain " / \\ [ ] : ; | = , + * ? < >. ` +
+            f.add(path, `${path} ${shown(g)} is not a group name: a group's name (sAMAccountName) cannot contain " / \\ [ ] : ; | = , + * ? < >. ` +
                 "Give the group's name as it is in Active Directory, or its DN or SID");
         }
     });
@@ -195,10 +200,13 @@ function checkGroupList(f: Failures, name: "allowedGroups" | "deniedGroups", v: 
 function checkKeyRotation(f: Failures, k: unknown): void {
     if (k === undefined || isUnknown(k)) return;
     if (!isObject(k)) { f.add("keyRotation", "keyRotation must be { maxAgeDays?, trigger?, force? }"); return; }
-    checkPositive(f, "keyRotation.maxAgeDays", k.maxAgeDays, MAX_AGE_DAYS_LIMIT);
-    if (k.trigger !== undefined && !isUnknown(k.trigger) && typeof k.trigger !== "string") f.add("keyRotation.trigger", "keyRotation.trigger must be a string (change it to rotate the key once)");
+    checkNumber(f, "keyRotation.maxAgeDays", k.maxAgeDays, { max: MAX_AGE_DAYS_LIMIT, unit: "days" });
+    if (k.trigger !== undefined && !isUnknown(k.trigger)) {
+        if (typeof k.trigger !== "string") f.add("keyRotation.trigger", "keyRotation.trigger must be a string (change it to rotate the key once)");
+        else f.rule("keyRotation.trigger", freeTextProblem("keyRotation.trigger", k.trigger, MAX_TRIGGER_LENGTH));
+    }
     checkBoolean(f, "keyRotation.force", k.force);
-    for (const key of Object.keys(k)) if (!["maxAgeDays", "trigger", "force"].includes(key)) f.add(`keyRotation.${key}`, `keyRotation.${key} is not an input (maxAgeDays, trigger, force)`);
+    f.knownKeys("keyRotation", k, ["maxAgeDays", "trigger", "force"], "an input");
 }
 
 function checkTimeouts(f: Failures, t: unknown): void {
@@ -206,7 +214,7 @@ function checkTimeouts(f: Failures, t: unknown): void {
     if (!isObject(t)) { f.add("timeouts", "timeouts must be { create?, read?, update?, delete? } in seconds"); return; }
     for (const [k, v] of Object.entries(t)) {
         if (!["create", "read", "update", "delete"].includes(k)) f.add(`timeouts.${k}`, `timeouts.${k} is not an operation (create, read, update, delete)`);
-        else checkPositive(f, `timeouts.${k}`, v, 24 * 3600);
+        else checkNumber(f, `timeouts.${k}`, v, { max: 24 * 3600, unit: "seconds" });
     }
 }
 
@@ -215,7 +223,8 @@ export function validateInputs(news: Record<string, any>): CheckFailure[] {
     const f = new Failures();
     for (const key of Object.keys(news)) {
         if (key === "__provider" || (INPUT_KEYS as readonly string[]).includes(key)) continue;
-        f.add(key, `${key} is not an input of AzureADKerberosServer`);
+        const u = unknownInput(key, "AzureADKerberosServer", INPUT_KEYS.filter((k) => k !== DRIFT_INPUT && k !== OWNER_INPUT));
+        f.add(u.property, u.reason);
     }
     checkDomain(f, news.domain);
     checkDirectory(f, news.directory);
@@ -227,11 +236,11 @@ export function validateInputs(news: Record<string, any>): CheckFailure[] {
     checkKeyRotation(f, news.keyRotation);
     checkTimeouts(f, news.timeouts);
     const drift = news[DRIFT_INPUT];
-    if (drift !== undefined && !isUnknown(drift) && !(Array.isArray(drift) && drift.every((x) => typeof x === "string"))) {
+    if (drift !== undefined && !isUnknown(drift) && !(Array.isArray(drift) && drift.every((x) => typeof x === "string" && !characterProblem(x, { lineBreaks: true })))) {
         f.add(DRIFT_INPUT, `${DRIFT_INPUT} is set by the AzureADKerberosServer class; do not set it`);
     }
     const owner = news[OWNER_INPUT];
-    if (owner !== undefined && !isUnknown(owner) && !(typeof owner === "string" && owner.trim() !== "" && owner.length <= 1024)) {
+    if (owner !== undefined && !isUnknown(owner) && !(typeof owner === "string" && owner.trim() !== "" && owner.length <= 1024 && !characterProblem(owner))) {
         f.add(OWNER_INPUT, `${OWNER_INPUT} is set by the AzureADKerberosServer class (project/stack/name); do not set it`);
     }
     return f.list;

@@ -3,12 +3,10 @@
 // strict ASCII shape first and then written as single-quoted literals, which PowerShell never
 // expands ($, backtick and double quotes are inert inside '...'). Keeping the script pure ASCII also
 // makes it independent of the remote console code page.
+// The shapes are the input grammar's (core/grammar), the same rules `check` applies; here they
+// guard the script text itself. The apostrophe a UPN may hold (O'Brien@contoso.com) is doubled by quoting.
 import { ProviderError } from "../core/errors";
-
-const DNS_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
-// RFC 5322 "atext" plus dots: what Entra accepts in a UPN's local part. The apostrophe is allowed
-// (O'Brien@contoso.com is a real UPN); quoting doubles it.
-const UPN_LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,113}$/;
+import { isDnsName, isUpn } from "../core/grammar";
 
 function invalid(input: string, message: string): ProviderError {
     return new ProviderError("PublisherConfigInvalid", message, { input });
@@ -17,7 +15,7 @@ function invalid(input: string, message: string): ProviderError {
 /** An AD domain's DNS name: ASCII labels (an IDN must be given in its xn-- form), no trailing dot. */
 export function validateDomainName(domain: unknown, input = "domain"): string {
     if (typeof domain !== "string" || domain.length === 0) throw invalid(input, `${input} must be the AD domain's DNS name, e.g. "contoso.com"`);
-    if (domain.length > 253 || !domain.split(".").every((l) => DNS_LABEL.test(l))) {
+    if (!isDnsName(domain)) {
         throw invalid(input, `${input} "${printable(domain)}" is not a DNS domain name (letters, digits and hyphens in dot-separated labels; IDNs in xn-- form)`);
     }
     return domain;
@@ -26,12 +24,7 @@ export function validateDomainName(domain: unknown, input = "domain"): string {
 /** A user principal name user@domain, ASCII only. */
 export function validateUserPrincipalName(upn: unknown, input = "publisher.cloudUserPrincipalName"): string {
     if (typeof upn !== "string" || upn.length === 0) throw invalid(input, `${input} must be a user principal name, e.g. "admin@contoso.onmicrosoft.com"`);
-    const at = upn.lastIndexOf("@");
-    const local = upn.slice(0, at);
-    const domain = upn.slice(at + 1);
-    const ok = at > 0 && UPN_LOCAL.test(local) && !local.startsWith(".") && !local.endsWith(".") && !local.includes("..")
-        && domain.length <= 253 && domain.split(".").every((l) => DNS_LABEL.test(l));
-    if (!ok) throw invalid(input, `${input} "${printable(upn)}" is not a user principal name (user@domain, ASCII)`);
+    if (!isUpn(upn)) throw invalid(input, `${input} "${printable(upn)}" is not a user principal name (user@domain, ASCII)`);
     return upn;
 }
 

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ProviderError } from "../core/errors";
+import { isAccountName, isHost } from "../core/grammar";
 
 export interface SshTarget {
     host: string;
@@ -22,11 +23,11 @@ function invalid(input: string, message: string): ProviderError {
 
 /** Refuses values ssh would read as options or split into words. */
 export function validateSshTarget(t: SshTarget): void {
-    if (typeof t.host !== "string" || !/^[A-Za-z0-9_.:[\]%-]{1,253}$/.test(t.host) || t.host.startsWith("-")) {
+    if (typeof t.host !== "string" || !isHost(t.host)) {
         throw invalid("publisher.shell.host", "publisher.shell.host must be a host name or IP address");
     }
     // Windows accounts may be "user", "DOMAIN\\user" or "user@domain"; -l takes them all
-    if (typeof t.user !== "string" || !/^[A-Za-z0-9_.@\\$-]{1,256}$/.test(t.user) || t.user.startsWith("-")) {
+    if (typeof t.user !== "string" || !isAccountName(t.user)) {
         throw invalid("publisher.shell.user", "publisher.shell.user must be an account name (letters, digits, . _ - @ \\)");
     }
     if (t.port !== undefined && !(Number.isInteger(t.port) && t.port >= 1 && t.port <= 65535)) {

@@ -4,6 +4,7 @@
 // would stop the whole deployment.
 import type * as pulumi from "@pulumi/pulumi";
 import { ProviderError } from "../core/errors";
+import { displayNameProblem, freeTextProblem, numberProblem, unknownFields, unknownInput } from "../core/grammar";
 import { UNKNOWN_VALUE } from "../graph/check-connection";
 import type { WaveGateDomain } from "./wave-gate";
 
@@ -13,11 +14,34 @@ interface GateInputs {
 }
 
 const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
+/** Domains of one wave: far beyond any forest count, small enough to print. */
+const MAX_DOMAINS = 1000;
 
 function checkInputs(news: any): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (!isUnknown(news.wave) && (!Number.isInteger(news.wave) || news.wave < 1)) failures.push({ property: "wave", reason: "wave must be a whole number of at least 1" });
-    if (!isUnknown(news.domains) && !Array.isArray(news.domains)) failures.push({ property: "domains", reason: "domains must be a list" });
+    const rule = (property: string, reason: string | undefined) => { if (reason) failures.push({ property, reason }); };
+    // what the class does not set is a typo, or a value stored in state unread
+    for (const k of Object.keys(news)) if (!["wave", "domains", "__provider"].includes(k)) failures.push(unknownInput(k, "WaveGate", ["wave", "domains"]));
+    if (!isUnknown(news.wave) && numberProblem("wave", news.wave, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true })) {
+        failures.push({ property: "wave", reason: "wave must be a whole number of at least 1" });
+    }
+    if (isUnknown(news.domains)) return failures;
+    if (!Array.isArray(news.domains) || news.domains.length > MAX_DOMAINS) {
+        failures.push({ property: "domains", reason: `domains must be a list of at most ${MAX_DOMAINS} { name, inSync, driftReasons }` });
+        return failures;
+    }
+    // the class fills these from the servers' outputs; a value of another shape is not theirs
+    news.domains.forEach((d: any, i: number) => {
+        const at = `domains[${i}]`;
+        if (isUnknown(d)) return;
+        if (typeof d !== "object" || d === null || Array.isArray(d)) { failures.push({ property: at, reason: `${at} must be { name, inSync, driftReasons }` }); return; }
+        failures.push(...unknownFields(at, d, ["name", "inSync", "driftReasons"], "a field of a domain"));
+        if (!isUnknown(d.name)) rule(`${at}.name`, displayNameProblem(`${at}.name`, d.name, { max: 512, what: "the domain as <forest>/<domain>" }));
+        if (d.inSync !== undefined && !isUnknown(d.inSync) && typeof d.inSync !== "boolean") failures.push({ property: `${at}.inSync`, reason: `${at}.inSync must be true or false` });
+        if (d.driftReasons === undefined || isUnknown(d.driftReasons)) return;
+        if (!Array.isArray(d.driftReasons)) { failures.push({ property: `${at}.driftReasons`, reason: `${at}.driftReasons must be a list of strings` }); return; }
+        d.driftReasons.forEach((r: unknown, j: number) => { if (!isUnknown(r)) rule(`${at}.driftReasons[${j}]`, freeTextProblem(`${at}.driftReasons[${j}]`, r, 4096)); });
+    });
     return failures;
 }
 

@@ -103,7 +103,8 @@ const rows: Row[] = [
     { resource: K, what: "an oversized allow list", input: "allowedGroups", change: (i) => { i.allowedGroups = Array.from({ length: 300 }, (_, n) => `Pilot ${n}`); }, reason: /at most 256/ },
     { resource: K, what: "maxAgeDays beyond ten years", input: "keyRotation.maxAgeDays", change: (i) => { i.keyRotation = { maxAgeDays: 5000 }; } },
     { resource: K, what: "a timeout of zero", input: "timeouts.create", change: (i) => { i.timeouts = { create: 0 }; } },
-    { resource: K, what: "a misspelt input", input: "alowedGroups", change: (i) => { i.alowedGroups = ["Domain Users"]; }, reason: /not an input/ },
+    // on the resource (""), naming the key: the engine prints a failing top-level property's value, which may be a secret
+    { resource: K, what: "a misspelt input", input: "", change: (i) => { i.alowedGroups = ["Domain Users"]; }, reason: /"alowedGroups" is not an input/ },
 
     { resource: C, what: "an empty displayName", input: "displayName", change: (i) => { i.displayName = ""; } },
     { resource: C, what: "a displayName with trailing spaces", input: "displayName", change: (i) => { i.displayName = "WHfB "; } },

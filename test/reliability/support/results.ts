@@ -13,12 +13,14 @@ export type Observation =
     | { kind: "fault"; area: "graph" | "ldap" | "publisher" | "concurrency" | "timeout"; name: string; ok: boolean; how?: string }
     /** a bad input; `ok`: refused in check before any I/O (or, server-only, failed with nothing changed) */
     | { kind: "badInput"; resource: string; input: string; ok: boolean; how: "check" | "server" }
+    /** generated hostile values for one input (issue 14): how many ran through check, and how many network connections they caused */
+    | { kind: "generated"; resource: string; input: string; tried: number; refused: number; io: number; ok: boolean }
     /** a text scanned for every lab secret; `hits`: how many secrets were found in it */
     | { kind: "secretScan"; target: string; bytes: number; secrets: number; hits: number }
     /** a run killed at a step boundary; `ok`: the documented recovery converged with nothing lost or duplicated */
     | { kind: "interrupted"; resource: string; point: string; ok: boolean }
     /** any other property (TLS fails closed, least privilege) */
-    | { kind: "property"; area: "tls" | "privilege" | "timeout"; name: string; ok: boolean };
+    | { kind: "property"; area: "tls" | "privilege" | "timeout" | "secrets"; name: string; ok: boolean };
 
 export function record(o: Observation): void {
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });

@@ -51,6 +51,20 @@ describe("cloudKerberosTrust config", () => {
         expect(errors.join("")).not.toContain("hunter2");
     });
 
+    test("URLs are checked by the input grammar: user-info refused without repeating it, as the resources' check does", () => {
+        const c = valid();
+        c.forests[0].domains[0].directory.urls = ["ldaps://Administrator:Pa55-w0rd x@dc1.corp.lab.test:636"];
+        c.graph.graphEndpoint = "https://app:Gr-s3cret@127.0.0.1:47443";
+        c.forests[1].domains[0].publisher.endpoint = "https://127.0.0.1:47443/lab/%2e%2e/kerberos";
+        const errors = errorsOf(c);
+        expect(errors).toEqual([
+            expect.stringMatching(/^cloudKerberosTrust\.graph\.graphEndpoint: must not carry a user name or password/),
+            expect.stringMatching(/^cloudKerberosTrust\.forests\[0\]\.domains\[0\]\.directory\.urls\[0\]: must not carry a user name or password/),
+            expect.stringMatching(/^cloudKerberosTrust\.forests\[1\]\.domains\[0\]\.publisher\.endpoint: ".*": the path may hold only plain characters/),
+        ]);
+        expect(errors.join("")).not.toMatch(/Pa55|Gr-s3cret/);
+    });
+
     test("credential and publisher branches are chosen by their type", () => {
         const c = valid();
         c.graph.credential = { type: "githubOidc" };
@@ -100,6 +114,8 @@ describe("cloudKerberosTrust config", () => {
     test("the shipped schema uses only keywords the validator checks", () => {
         const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../provider/components/cloud-kerberos-trust.schema.json"), "utf8"));
         expect(() => assertSupportedSchema(schema)).not.toThrow();
-        expect(() => assertSupportedSchema({ type: "string", format: "uri" })).toThrow(/"format"/);
+        expect(() => assertSupportedSchema({ type: "string", maxLength: 3 })).toThrow(/"maxLength"/);
+        // `format` is checked, for the grammar's URL kinds only
+        expect(() => assertSupportedSchema({ type: "string", format: "uri" })).toThrow(/format "uri" .* is not one of ldap, httpsWithPath, httpsOrigin/);
     });
 });

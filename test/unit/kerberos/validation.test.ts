@@ -1,8 +1,10 @@
 // check: every input validated without I/O, each failure naming its input path. Table-driven: one
 // row per rule, each row a change to a valid baseline and the paths that must fail.
+import { rootCertificates } from "node:tls";
 import { validateInputs, UNKNOWN } from "../../../provider/kerberos/validation";
 
-const CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+// a real certificate: check parses PEM, so a text with only the BEGIN line is refused
+const CA = rootCertificates[0];
 const base = () => ({
     domain: "corp.example.com",
     directory: { urls: ["ldaps://dc1.corp.example.com:636"], username: "admin@corp.example.com", password: { env: "CORP_PW" }, caCertificate: CA },
@@ -81,7 +83,8 @@ const rows: Row[] = [
     ["keyRotation unknown key", (i) => { i.keyRotation = { maxAge: 3 }; }, ["keyRotation.maxAge"]],
     ["timeouts unknown operation", (i) => { i.timeouts = { refresh: 10 }; }, ["timeouts.refresh"]],
     ["timeouts zero", (i) => { i.timeouts = { create: 0 }; }, ["timeouts.create"]],
-    ["unknown input (a typo)", (i) => { i.allowedGroup = ["x"]; }, ["allowedGroup"], /not an input/],
+    // reported on the resource, naming the key: the engine prints a failing top-level property's value
+    ["unknown input (a typo)", (i) => { i.allowedGroup = ["x"]; }, [""], /"allowedGroup" is not an input/],
     ["driftReasons set by a user", (i) => { i.driftReasons = "none"; }, ["driftReasons"]],
     ["several failures at once", (i) => { i.domain = "x"; i.directory.password = "pw"; i.keyRotation = { maxAgeDays: -3 }; }, ["domain", "directory.password", "keyRotation.maxAgeDays"]],
 ];
