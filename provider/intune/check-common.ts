@@ -1,6 +1,7 @@
 // Input checks shared by the Intune resources. No I/O: `check` runs in every preview.
 import { displayNameProblem, unknownInput } from "../core/grammar";
 import { UNKNOWN_VALUE } from "../graph/check-connection";
+import { stableJson } from "../core/stable-json";
 
 export interface Failure {
     property: string;
@@ -49,15 +50,6 @@ export function compact<T extends Record<string, unknown>>(o: T): T {
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {
-    return stable(a) === stable(b);
+    return stableJson(a) === stableJson(b);
 }
 
-function stable(v: unknown): string {
-    if (v === undefined) return "undefined";
-    if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
-    if (typeof v === "object" && v !== null) {
-        const o = v as Record<string, unknown>;
-        return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stable(o[k])}`).join(",")}}`;
-    }
-    return JSON.stringify(v);
-}

@@ -8,6 +8,7 @@
 // `@odata` annotations, null template references, `children@odata.type`) is ignored, and order does
 // not matter: top-level settings, children and the values of a group collection are all sorted.
 // The lines are also what users see in a preview, so a flipped setting reads as one changed line.
+import { stableJson } from "../core/stable-json";
 
 /** Flat lines of a policy's settings: accepts `[{ settingInstance }]` (as sent or read) or bare instances. */
 export function flattenSettings(settings: readonly any[]): string[] {
@@ -119,8 +120,3 @@ function stripServerFields(v: any): any {
     return out;
 }
 
-function stableJson(v: any): string {
-    if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-    if (typeof v !== "object" || v === null) return JSON.stringify(v);
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
-}

@@ -7,6 +7,7 @@
 import { keyAgeReason } from "./drift";
 import { DRIFT_INPUT, INPUT_KEYS, normalizeDomain } from "./model";
 import { triggerChanged } from "./rotation";
+import { stableJson } from "../core/stable-json";
 
 export interface DiffPlan {
     changes: boolean;
@@ -15,19 +16,11 @@ export interface DiffPlan {
     reasons: string[];
 }
 
-/** JSON with sorted keys, so two equal objects compare equal whatever their key order. */
-function stable(v: unknown): string {
-    if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
-    if (v && typeof v === "object") {
-        return `{${Object.keys(v).sort().filter((k) => (v as any)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stable((v as any)[k])}`).join(",")}}`;
-    }
-    return JSON.stringify(v);
-}
 
 /** Group lists are sets: order and case do not matter to AD. */
 function sameGroupList(a: unknown, b: unknown): boolean {
     if (a === undefined || b === undefined) return a === b;
-    if (!Array.isArray(a) || !Array.isArray(b)) return stable(a) === stable(b);
+    if (!Array.isArray(a) || !Array.isArray(b)) return stableJson(a) === stableJson(b);
     const norm = (l: unknown[]) => [...new Set(l.map((x) => String(x).trim().toLowerCase()))].sort().join("\n");
     return norm(a) === norm(b);
 }
@@ -46,7 +39,7 @@ export function planDiff(olds: Record<string, any>, news: Record<string, any>, n
     }
     for (const key of INPUT_KEYS) {
         if (key === DRIFT_INPUT || key === "domain") continue;
-        const same = key === "allowedGroups" || key === "deniedGroups" ? sameGroupList(olds[key], news[key]) : stable(olds[key]) === stable(news[key]);
+        const same = key === "allowedGroups" || key === "deniedGroups" ? sameGroupList(olds[key], news[key]) : stableJson(olds[key]) === stableJson(news[key]);
         if (!same) reasons.push(`input ${key} changed`);
     }
     return { changes: replaces.length > 0 || reasons.length > 0, replaces, reasons };
