@@ -18,7 +18,7 @@ import { cloudTrustArgs, declare, exclusionArgs, hostToRealmArgs, reliabilitySta
 import {
     addFaults, armPublisherFault, clearFaults, clearPublisherFaults, cloudRecord, forest, listFaults, publisherFaults, reliabilityLab, tenantState, until,
 } from "./support/lab";
-import { record } from "./support/results";
+import { interruptedRun } from "./support/results";
 
 jest.setTimeout(600_000);
 
@@ -72,13 +72,10 @@ async function recover(): Promise<void> {
     await t.stack.preview({ refresh: true, expectNoChanges: true });
 }
 
+/** One kill point, recorded for the reliability summary; the lab's pauses are cleared whatever happened. */
 async function interrupted(resource: string, point: string, fn: () => Promise<void>): Promise<void> {
     try {
-        await fn();
-        record({ kind: "interrupted", resource, point, ok: true });
-    } catch (e) {
-        record({ kind: "interrupted", resource, point, ok: false });
-        throw e;
+        await interruptedRun(resource, point, fn);
     } finally {
         await clearFaults(lab);
         await clearPublisherFaults(lab);

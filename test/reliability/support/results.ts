@@ -27,26 +27,27 @@ export function record(o: Observation): void {
     fs.appendFileSync(RESULTS_FILE, JSON.stringify({ ...o, file: path.basename(expect.getState().testPath ?? ""), at: new Date().toISOString() }) + "\n");
 }
 
+type Pending<O> = O extends { ok: boolean } ? Omit<O, "ok"> : never;
+
 /**
- * Runs a fault scenario's assertions and records whether they held. The scenario's own assertions
- * decide "survived"; this only counts, and rethrows so the test fails too.
+ * Runs a scenario's assertions and records whether they held: the scenario's own assertions decide
+ * "held"; this only counts, and rethrows so the test fails too. `fn` may return a note (`how`).
  */
-export async function faultScenario(area: Extract<Observation, { kind: "fault" }>["area"], name: string, fn: () => Promise<string | void>): Promise<void> {
+async function outcome(o: Pending<Observation>, fn: () => Promise<string | void>): Promise<void> {
     try {
         const how = await fn();
-        record({ kind: "fault", area, name, ok: true, ...(how ? { how } : {}) });
+        record({ ...o, ok: true, ...(how ? { how } : {}) } as Observation);
     } catch (e) {
-        record({ kind: "fault", area, name, ok: false });
+        record({ ...o, ok: false } as Observation);
         throw e;
     }
 }
 
-export async function propertyCheck(area: Extract<Observation, { kind: "property" }>["area"], name: string, fn: () => Promise<void>): Promise<void> {
-    try {
-        await fn();
-        record({ kind: "property", area, name, ok: true });
-    } catch (e) {
-        record({ kind: "property", area, name, ok: false });
-        throw e;
-    }
-}
+export const faultScenario = (area: Extract<Observation, { kind: "fault" }>["area"], name: string, fn: () => Promise<string | void>) =>
+    outcome({ kind: "fault", area, name }, fn);
+
+export const propertyCheck = (area: Extract<Observation, { kind: "property" }>["area"], name: string, fn: () => Promise<void>) =>
+    outcome({ kind: "property", area, name }, fn);
+
+/** A run killed at a step boundary (interrupted-runs.test.ts): "held" means the documented recovery converged. */
+export const interruptedRun = (resource: string, point: string, fn: () => Promise<void>) => outcome({ kind: "interrupted", resource, point }, fn);
