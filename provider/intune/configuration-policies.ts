@@ -51,14 +51,22 @@ export function readPolicy(gc: GraphClient, id: string, description: string): Pr
     return settledIntuneRead(`${description}: policy ${id}`, () => readPolicyOnce(gc, id, description));
 }
 
+/**
+ * One read: the policy and its follow-up pages. A 404 on ANY of them reads as "no policy": a replica
+ * that does not have a just-created policy yet answers the follow-up read with 404 although another
+ * replica served the policy itself, and the settled read then simply reads again.
+ */
 async function readPolicyOnce(gc: GraphClient, id: string, description: string): Promise<ObservedPolicy | undefined> {
-    let p: any;
     try {
-        p = await graphRequest(gc, { method: "GET", version: "beta", path: `${BASE}/${id}`, query: { $expand: "settings,assignments" }, description: `${description}: read policy ${id}` });
+        return await readPolicyPages(gc, id, description);
     } catch (e) {
         if (isNotFound(e)) return undefined;
         throw e;
     }
+}
+
+async function readPolicyPages(gc: GraphClient, id: string, description: string): Promise<ObservedPolicy> {
+    const p = await graphRequest(gc, { method: "GET", version: "beta", path: `${BASE}/${id}`, query: { $expand: "settings,assignments" }, description: `${description}: read policy ${id}` });
     const settings = await allSettings(gc, id, p, description);
     const assignments = await completeAssignments(p, () =>
         graphListAll<any>(gc, { version: "beta", path: `${BASE}/${id}/assignments`, description: `${description}: read assignments of policy ${id}` }));

@@ -62,13 +62,11 @@ export function readProfile(gc: GraphClient, id: string, description: string): P
     return settledIntuneRead(`${description}: profile ${id}`, () => readProfileOnce(gc, id, description));
 }
 
+/** One read of the profile and its /assignments; a 404 on either reads as "no profile" (see readPolicyOnce). */
 async function readProfileOnce(gc: GraphClient, id: string, description: string): Promise<ObservedProfile | undefined> {
     const expand = !expandRefused.has(gc.endpoints.graphEndpoint);
-    let p: any;
     try {
-        p = await graphRequest(gc, {
-            method: "GET", version: "beta", path: `${BASE}/${id}`, query: expand ? { $expand: "assignments" } : undefined, description: `${description}: read profile ${id}`,
-        });
+        return await readProfilePages(gc, id, description, expand);
     } catch (e) {
         if (isNotFound(e)) return undefined;
         if (expand && refusesExpand(e)) {
@@ -77,6 +75,12 @@ async function readProfileOnce(gc: GraphClient, id: string, description: string)
         }
         throw e;
     }
+}
+
+async function readProfilePages(gc: GraphClient, id: string, description: string, expand: boolean): Promise<ObservedProfile> {
+    const p = await graphRequest(gc, {
+        method: "GET", version: "beta", path: `${BASE}/${id}`, query: expand ? { $expand: "assignments" } : undefined, description: `${description}: read profile ${id}`,
+    });
     // one request when the expansion can be trusted (see completeAssignments)
     const assignments = await completeAssignments(p, () =>
         graphListAll<any>(gc, { version: "beta", path: `${BASE}/${id}/assignments`, description: `${description}: read assignments of profile ${id}` }));
