@@ -44,7 +44,7 @@ export function validateInputs(news: Record<string, unknown>): CheckFailure[] {
     if (state === "disabled" && Array.isArray(groups) && groups.length > 0) {
         fail("state", `state "disabled" turns the FIDO2 method off for everyone, so the includeGroups given would enable nothing: enable the method, or remove includeGroups`);
     }
-    const declaresSomething = (Array.isArray(groups) && groups.length > 0) || isUnknown(groups) || SETTING_KEYS.some((k) => news[k] !== undefined);
+    const declaresSomething = (groups !== undefined && groups !== null && !(Array.isArray(groups) && groups.length === 0)) || SETTING_KEYS.some((k) => news[k] !== undefined);
     if (!declaresSomething) {
         fail("includeGroups", "give at least one pilot group in includeGroups, or a setting (state, isSelfServiceRegistrationAllowed, isAttestationEnforced, keyRestrictions): a Fido2SecurityKeyMethod without either has nothing to own");
     }
