@@ -171,8 +171,6 @@ export class TenantState {
         const data = {} as TenantData;
         for (const c of COLLECTIONS) data[c] = Array.isArray(parsed.data?.[c]) ? parsed.data[c] : [];
         data.configurationSettings = currentCatalog(data.configurationSettings);
-        // a state file from before the FIDO2 route: the tenant always has the configuration, so take the seed's
-        if (!Array.isArray(parsed.data?.authenticationMethodConfigurations)) data.authenticationMethodConfigurations = this.seed().authenticationMethodConfigurations;
         return data;
     }
 
