@@ -14,6 +14,7 @@ import { inputsOf, type Fido2SecurityKeyMethodState } from "../fido2/model";
 import { createFido2, createLookups, deleteFido2, diffLookups, planFido2Diff, readFido2, updateFido2 } from "../fido2/operations";
 import { validateInputs } from "../fido2/validation";
 import { containsUnknown } from "../intune/check-common";
+import { lookupFailures } from "./check-lookups";
 // the package's one "Graph client per provider operation, secrets scrubbed from errors" helper
 import { withGraph } from "../intune/graph-session";
 
@@ -54,12 +55,7 @@ export const fido2SecurityKeyMethodImpl = {
         // a preview of a new resource calls only check: the (read-only) group lookups run here
         const creating = !olds || !Array.isArray(olds.ownedGroupIds);
         if (failures.length === 0 && creating && !containsUnknown(news)) {
-            try {
-                await withGateway("checked", news.graph, (gw) => createLookups(gw, inputsOf(news)));
-            } catch (e) {
-                if (!(e instanceof ProviderError) || !e.input) throw e;
-                failures.push({ property: e.input, reason: e.message });
-            }
+            failures.push(...await lookupFailures(() => withGateway("checked", news.graph, (gw) => createLookups(gw, inputsOf(news)))));
         }
         return { inputs: news, failures };
     },
