@@ -9,3 +9,4 @@ export type { AssignmentsInput } from "./intune/assignments";
 export type { RealmMapping } from "./intune/host-to-realm";
 export type { CloudTrustScope } from "./intune/cloud-trust-settings";
 export { ConditionalAccessExclusion, type ConditionalAccessExclusionArgs } from "./resources/conditional-access-exclusion";
+export { Fido2SecurityKeyMethod, type Fido2SecurityKeyMethodArgs } from "./resources/fido2-security-key-method";

@@ -21,8 +21,11 @@ export interface ConsistencySettings {
     collections: CollectionName[];
 }
 
-/** The collections the issue names: CA policies, Intune configuration policies and device configurations (their assignments are stored inline). */
-export const LAGGING_COLLECTIONS: CollectionName[] = ["policies", "configurationPolicies", "deviceConfigurations"];
+/**
+ * The collections the issues name: CA policies, Intune configuration policies and device
+ * configurations (their assignments are stored inline), and the authentication method configurations.
+ */
+export const LAGGING_COLLECTIONS: CollectionName[] = ["policies", "configurationPolicies", "deviceConfigurations", "authenticationMethodConfigurations"];
 
 export const DEFAULT_CONSISTENCY: ConsistencySettings = {
     enabled: false, windowMs: 1500, staleProbability: 0.5, seed: 1, collections: LAGGING_COLLECTIONS,

@@ -14,6 +14,7 @@ import { graphError, GRAPH_JSON, newRequestId } from "./http";
 import { handleOAuth, isOAuthPath, stsFault } from "./oauth";
 import { GraphRouter } from "./router";
 import { auditLogRoutes } from "./routes/audit-logs";
+import { authenticationMethodRoutes } from "./routes/authentication-methods";
 import { conditionalAccessRoutes } from "./routes/conditional-access";
 import { configurationPolicyRoutes } from "./routes/configuration-policies";
 import { deviceConfigurationRoutes } from "./routes/device-configurations";
@@ -65,7 +66,7 @@ export class GraphEmulator {
         this.tokens = new TokenService(this.tenantId);
         this.throttler = new Throttler(mergeThrottling(DEFAULT_THROTTLING, opts.throttling));
         this.router = new GraphRouter(
-            [...directoryRoutes, ...conditionalAccessRoutes, ...configurationPolicyRoutes, ...deviceConfigurationRoutes, ...auditLogRoutes],
+            [...directoryRoutes, ...conditionalAccessRoutes, ...configurationPolicyRoutes, ...deviceConfigurationRoutes, ...authenticationMethodRoutes, ...auditLogRoutes],
             { tokens: this.tokens, state: this.state, throttler: this.throttler, audit: (e) => this.recordDirectoryAudit(e) },
         );
     }

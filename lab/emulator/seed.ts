@@ -1,8 +1,10 @@
 // The lab tenant as `lab up` creates it: fixed ids (so lab.json, docs and tests can name them),
 // the lab automation app with every permission the product needs, a few groups (one name used
-// twice, for ambiguity tests), users, service principals and two CA policies the product does not
-// own. The app's secret is NOT here: it is generated per lab start and handed in by the caller.
+// twice, for ambiguity tests), users, service principals, two CA policies the product does not
+// own, and the FIDO2 method configuration with a target the product does not own. The app's
+// secret is NOT here: it is generated per lab start and handed in by the caller.
 import { defaultSettingDefinitions } from "./catalog";
+import { fido2Configuration } from "./routes/authentication-methods";
 import { groupEntity, servicePrincipalEntity, userEntity, type TenantData } from "./state";
 import type { EmulatorApp } from "./types";
 
@@ -18,6 +20,7 @@ export const LAB_APP_ROLES = [
     "DeviceManagementConfiguration.ReadWrite.All",
     "Policy.Read.All",
     "Policy.ReadWrite.ConditionalAccess",
+    "Policy.ReadWrite.AuthenticationMethod",
     "Application.Read.All",
     "Group.Read.All",
     "User.Read.All",
@@ -137,6 +140,8 @@ export function seedTenant(tenantId: string, apps: EmulatorApp[] = []): TenantDa
         configurationPolicies: [],
         configurationSettings: defaultSettingDefinitions(),
         deviceConfigurations: [],
+        // FIDO2 already on for a group someone else manages: the foreign target every test keeps
+        authenticationMethodConfigurations: [fido2Configuration([{ id: g.helpdeskA, targetType: "group" }])],
         directoryAudits: [],
     };
 }

@@ -20,13 +20,15 @@ export interface TenantData {
     configurationSettings: any[];
     /** custom OMA-URI profiles; `omaSettings` hold the plain values, masked on the wire */
     deviceConfigurations: any[];
+    /** v1.0 policies/authenticationMethodsPolicy/authenticationMethodConfigurations (the lab holds only "Fido2") */
+    authenticationMethodConfigurations: any[];
     directoryAudits: any[];
 }
 
 export type CollectionName = keyof TenantData;
 export const COLLECTIONS: CollectionName[] = [
     "organization", "groups", "users", "servicePrincipals", "policies",
-    "configurationPolicies", "configurationSettings", "deviceConfigurations", "directoryAudits",
+    "configurationPolicies", "configurationSettings", "deviceConfigurations", "authenticationMethodConfigurations", "directoryAudits",
 ];
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));

@@ -33,13 +33,13 @@ export function hasChanges(p: DiffPlan): boolean {
 }
 
 /** A different tenant or Graph cloud is a different policy altogether. */
-function sameTenant(a: any, b: any): boolean {
+export function sameTenant(a: any, b: any): boolean {
     if (a?.tenantId === UNKNOWN_VALUE || b?.tenantId === UNKNOWN_VALUE) return true; // decided once known
     const t = (g: any) => `${String(g?.tenantId ?? "").toLowerCase()}|${String(g?.graphEndpoint ?? "https://graph.microsoft.com").replace(/\/+$/, "").toLowerCase()}`;
     return t(a) === t(b);
 }
 
-function sameEntries(a: string[], b: string[]): boolean {
+export function sameEntries(a: string[], b: string[]): boolean {
     if (a.length !== b.length) return false;
     const sa = [...a].sort(), sb = [...b].sort();
     return sa.every((x, i) => x === sb[i]);

@@ -35,8 +35,12 @@ export function graphGateway(gc: GraphClient, pacer: RequestPacer, description: 
             // the body was merged from a read: one attempt, never re-sent (graph/retry.ts)
             return graphSendOnce(gc, { method: "PATCH", version: "v1.0", path: `${POLICIES}/${id}`, body, pace, description: `${description}: write exclusions` }, attempt);
         },
-        async query(collection, filter, select) {
-            return graphListAll(gc, { version: "v1.0", path: `/${collection}`, query: { $filter: filter, $select: select.join(",") }, description: `${description}: look up ${collection}` });
-        },
+        query: directoryQuery(gc, description),
     };
+}
+
+/** Filtered directory queries (groups, users, service principals), all pages; not under the conditional-access limit, so not paced. */
+export function directoryQuery(gc: GraphClient, description: string): DirectoryQuery {
+    return (collection, filter, select) =>
+        graphListAll(gc, { version: "v1.0", path: `/${collection}`, query: { $filter: filter, $select: select.join(",") }, description: `${description}: look up ${collection}` });
 }

@@ -39,18 +39,33 @@ export async function resolveExclusions(query: DirectoryQuery, inputs: Partial<C
     for (const kind of EXCLUSION_KINDS) {
         out[kind] = await resolveKind(query, kind, entriesOf(inputs, kind), known[kind], failures);
     }
-    if (failures.length) {
-        const what = failures.map((f) => `${f.path} "${f.entry}": ${f.reason}`).join("; ");
-        // the code of the first failure: the one the message starts with
-        throw new ProviderError(failures[0].code,
-            `${failures.length === 1 ? "an exclusion" : `${failures.length} exclusions`} could not be resolved, so nothing was changed: ${what}`,
-            { input: failures[0].path });
-    }
+    throwFailures(failures, "exclusion");
     return out;
 }
 
-async function resolveKind(query: DirectoryQuery, kind: ExclusionKind, entries: string[], known: Map<string, string>, failures: Failure[]): Promise<string[]> {
-    const { input, keywords } = KINDS[kind];
+/**
+ * Group ids or display names under another resource's input (e.g. Fido2SecurityKeyMethod's
+ * `includeGroups`): the same lookups and messages; the result is index-aligned with `entries`.
+ */
+export async function resolveGroups(query: DirectoryQuery, input: string, entries: string[], known = new Map<string, string>()): Promise<string[]> {
+    const failures: Failure[] = [];
+    const ids = await resolveKind(query, "groups", entries, known, failures, input);
+    throwFailures(failures, "group");
+    return ids;
+}
+
+function throwFailures(failures: Failure[], noun: string): void {
+    if (!failures.length) return;
+    const what = failures.map((f) => `${f.path} "${f.entry}": ${f.reason}`).join("; ");
+    // the code of the first failure: the one the message starts with
+    throw new ProviderError(failures[0].code,
+        `${failures.length === 1 ? `a${/^[aeiou]/.test(noun) ? "n" : ""} ${noun}` : `${failures.length} ${noun}s`} could not be resolved, so nothing was changed: ${what}`,
+        { input: failures[0].path });
+}
+
+async function resolveKind(query: DirectoryQuery, kind: ExclusionKind, entries: string[], known: Map<string, string>, failures: Failure[],
+    input: string = KINDS[kind].input): Promise<string[]> {
+    const { keywords } = KINDS[kind];
     const ids: (string | undefined)[] = entries.map(() => undefined);
     const byId: number[] = [];
     for (let i = 0; i < entries.length; i++) {

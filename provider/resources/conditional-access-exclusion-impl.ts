@@ -18,6 +18,7 @@ import { createExclusion, createLookups, deleteExclusion, diffLookups, readExclu
 import { containsUnknown } from "../intune/check-common";
 import { inputsOf } from "../conditional-access/state";
 import { validateInputs } from "../conditional-access/validation";
+import { lookupFailures } from "./check-lookups";
 // the package's one "Graph client per provider operation, secrets scrubbed from errors" helper
 import { withGraph } from "../intune/graph-session";
 
@@ -69,12 +70,7 @@ export const conditionalAccessExclusionImpl = {
         // preview makes, so the (read-only) lookups run here; an existing resource does them in diff.
         const creating = !olds || typeof olds.policyId !== "string";
         if (failures.length === 0 && creating && !containsUnknown(news)) {
-            try {
-                await withGateway("checked", news.graph, `policy "${news.policy}"`, (gw) => createLookups(gw, inputsOf(news)));
-            } catch (e) {
-                if (!(e instanceof ProviderError) || !e.input) throw e;
-                failures.push({ property: e.input, reason: e.message });
-            }
+            failures.push(...await lookupFailures(() => withGateway("checked", news.graph, `policy "${news.policy}"`, (gw) => createLookups(gw, inputsOf(news)))));
         }
         return { inputs: news, failures };
     },

@@ -137,7 +137,8 @@ export class CaLab {
         return gc;
     }
 
-    private async admin(method: string, p: string, body?: unknown): Promise<any> {
+    /** The emulator admin API (loopback, not throttled): state, seed, request log. */
+    async admin(method: string, p: string, body?: unknown): Promise<any> {
         const dispatcher = new Agent({ connect: { ca: [labCa(this.lab)] } });
         try {
             const r = await fetch(`${this.lab.emulator.url}${p}`, {

@@ -3,6 +3,8 @@
 // entities against the beta extract).
 import { SEED } from "../../../lab/emulator";
 import { CA_POLICY_SCHEMA } from "../../../lab/emulator/routes/conditional-access";
+import { EXCLUDE_TARGET_PROPERTIES, FIDO2_PROPERTIES, KEY_RESTRICTION_PROPERTIES, TARGET_PROPERTIES } from "../../../lab/emulator/routes/authentication-methods";
+import { CONFIG_PATH } from "../../../provider/fido2/model";
 import { isProviderError } from "../../../provider/core/errors";
 import { graphRequest, graphRequestRaw, type GraphClient } from "../../../provider/graph";
 import { createCloudTrustPolicy, checkCloudTrustPolicy } from "../../../provider/intune/cloud-trust-policy";
@@ -67,6 +69,41 @@ describe("Conditional Access (v1.0)", () => {
             expect(isProviderError(e)).toBe(true);
             expect(e.httpStatus).toBe(400);
             expect(e.message).toContain("1007: Incoming ConditionalAccessPolicy object is null or does not match the schema");
+        });
+    });
+});
+
+describe("the FIDO2 method configuration (v1.0)", () => {
+    const propertiesOf = (type: string) => [...(v1Schema().types.get(type)?.properties.keys() ?? [])].sort();
+
+    test.each([
+        ["microsoft.graph.fido2AuthenticationMethodConfiguration", FIDO2_PROPERTIES],
+        ["microsoft.graph.passkeyAuthenticationMethodTarget", TARGET_PROPERTIES],
+        ["microsoft.graph.excludeTarget", EXCLUDE_TARGET_PROPERTIES],
+        ["microsoft.graph.fido2KeyRestrictions", KEY_RESTRICTION_PROPERTIES],
+    ])("the properties the emulator knows on %s are exactly the v1.0 CSDL's (own and inherited)", (type, known) => {
+        expect([...known].sort()).toEqual(propertiesOf(type));
+    });
+
+    describe("on the wire", () => {
+        let lab: GraphLab, gc: GraphClient;
+        beforeAll(async () => { lab = await startGraphLab(); gc = lab.client(undefined, { retry: { ...FAST_RETRY, maxAttempts: 1 } }); });
+        afterAll(async () => { await lab?.close(); });
+
+        test("the configuration it returns is a v1.0 fido2AuthenticationMethodConfiguration, its targets passkeyAuthenticationMethodTargets", async () => {
+            const c = await graphRequest<any>(gc, { method: "GET", version: "v1.0", path: CONFIG_PATH, description: "contract" });
+            expect(c["@odata.type"]).toBe("#microsoft.graph.fido2AuthenticationMethodConfiguration");
+            const body = withoutAnnotations(c);
+            expect(validateBody(v1Schema(), "fido2AuthenticationMethodConfiguration", body, { response: true }).errors).toEqual([]);
+        });
+
+        test("a property only the passkey profiles' beta has, or a misspelt one, is refused with 400", async () => {
+            for (const body of [{ passkeyType: "deviceBound" }, { keyRestrictions: { aaGuid: [] } }, { includeTargets: [{ id: SEED.groups.whfbPilot, targetType: "group", isRegistrationRequred: false }] }]) {
+                const e = await graphRequestRaw(gc, { method: "PATCH", version: "v1.0", path: CONFIG_PATH, body, description: "contract" }).then(() => undefined, (x) => x);
+                expect(isProviderError(e)).toBe(true);
+                expect(e.httpStatus).toBe(400);
+                expect(e.message).toContain("does not exist on type");
+            }
         });
     });
 });
