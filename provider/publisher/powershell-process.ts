@@ -131,8 +131,9 @@ function spawnFailure(run: ProcessRun, e: unknown): ProviderError {
     const code = (e as NodeJS.ErrnoException)?.code;
     if (code === "ENOENT") {
         return new ProviderError("PublisherShellNotFound",
-            `${run.label}: "${run.command}" was not found. Install PowerShell 7 (pwsh) or set the publisher's command to its full path` +
-            (run.command.endsWith("ssh") ? "; for ssh, install the OpenSSH client" : ""), { cause: e });
+            `${run.label}: "${run.command}" was not found on this machine. ` +
+            (run.command.endsWith("ssh") ? "Install the OpenSSH client" : 'publisher.host "windowsPowerShell" runs powershell.exe and "pwsh" runs PowerShell 7: install the one chosen, or choose the other'),
+            { cause: e });
     }
     return new ProviderError("PublisherShellFailed", `${run.label}: could not start "${run.command}" (${code ?? (e as Error)?.message})`, { cause: e });
 }

@@ -21,7 +21,7 @@ const savedEnv = { ...process.env };
 function publisher(extra: Partial<PowerShellPublisherOptions> = {}) {
     return createPowerShellPublisher({
         shell: { type: "local" }, cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", cloudPassword: CLOUD_PW,
-        pwshCommand: STANDIN, timeoutMs: 15_000, onLog: (l) => logs.push(l), ...extra,
+        command: STANDIN, timeoutMs: 15_000, onLog: (l) => logs.push(l), ...extra,
     });
 }
 
@@ -101,6 +101,26 @@ describe("known module errors through pwsh", () => {
     });
 });
 
+describe("the PowerShell host", () => {
+    it("host pwsh logs a warning naming the known failure; the default (Windows PowerShell) does not", async () => {
+        await publisher({ host: "pwsh" }).get(req).catch(() => undefined);
+        expect(logs.filter((l) => l.includes("warning:"))).toEqual([expect.stringContaining("Operation is not supported on this platform")]);
+        logs = [];
+        await publisher().get(req).catch(() => undefined);
+        expect(logs.filter((l) => l.includes("warning:"))).toEqual([]);
+    });
+
+    it("runs powershell.exe by default and pwsh when chosen, and says which is missing", async () => {
+        const env = { ...process.env, PATH: "/nonexistent" };
+        process.env = env;
+        const dflt = await failure(publisher({ command: undefined }).get(req));
+        expect(dflt.code).toBe("PublisherShellNotFound");
+        expect(dflt.message).toContain('"powershell.exe" was not found on this machine. publisher.host "windowsPowerShell" runs powershell.exe');
+        const seven = await failure(publisher({ command: undefined, host: "pwsh" }).get(req));
+        expect(seven.message).toContain('"pwsh" was not found');
+    });
+});
+
 describe("PowerShell misbehaving", () => {
     it("hangs: killed with its children at the timeout, PublisherTimeout (retryable)", async () => {
         process.env.STANDIN_FAIL = "hang";
@@ -138,7 +158,7 @@ describe("PowerShell misbehaving", () => {
     });
 
     it("is not installed: PublisherShellNotFound", async () => {
-        const e = await failure(publisher({ pwshCommand: "/nonexistent/pwsh" }).get(req));
+        const e = await failure(publisher({ command: "/nonexistent/pwsh" }).get(req));
         expect(e.code).toBe("PublisherShellNotFound");
     });
 });
@@ -183,7 +203,7 @@ describe("inputs are checked before anything runs", () => {
         const bad: Partial<PowerShellPublisherOptions>[] = [
             { cloudUserPrincipalName: "x'; whoami" }, { cloudPassword: "" }, { timeoutMs: 0 }, { shell: { type: "nope" } as any },
             { shell: { type: "ssh", host: "-oProxyCommand=id", user: "u", privateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----" } },
-            { shell: { type: "ssh", host: "h", user: "u", privateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----" }, pwshCommand: "pwsh & calc" },
+            { shell: { type: "ssh", host: "h", user: "u", privateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----" }, command: "pwsh & calc" },
         ];
         for (const b of bad) expect(() => publisher(b)).toThrow(ProviderError);
     });
