@@ -218,16 +218,42 @@ describe("the stand-in refuses what it does not recognize", () => {
         expect(run(buildStdin(script, secrets)).status).toBe(0);
     });
 
-    it("refuses a changed body, bootstrap, command line or encoding", () => {
+    /** The error the stand-in reported as the module's, from its result line. */
+    const reported = (r: ReturnType<typeof run>) => {
+        const line = r.stdout.split("\n").find((l) => l.startsWith("PEK-RESULT-"));
+        return line ? JSON.parse(Buffer.from(line.split(" ")[1], "base64").toString()).error : undefined;
+    };
+
+    it("reads the script, not a copy of it: a statement added that PowerShell would run is fine", () => {
         const good = buildStdin(script, secrets);
-        const changed = run(good.replace("$ConfirmPreference = 'None'\n", "$ConfirmPreference = 'None'\nWrite-Host hi\n"));
-        expect(changed.status).toBe(70);
-        expect(changed.stderr).toContain("script body not recognized at line 5");
+        expect(run(good.replace("$ConfirmPreference = 'None'\n", "$ConfirmPreference = 'None'\nWrite-Host hi\n")).status).toBe(0);
+    });
+
+    it("refuses a body that does not parse, a changed bootstrap, command line or encoding", () => {
+        const good = buildStdin(script, secrets);
+        const broken = run(good.replace("} catch {", "} catch {{"));
+        expect(broken.status).toBe(70);
+        expect(broken.stderr).toContain("does not parse as PowerShell");
         expect(run(good.replace(BOOTSTRAP_LINE, BOOTSTRAP_LINE.replace("ReadToEnd", "ReadLine"))).status).toBe(70);
-        expect(run(good.replace("-Domain $domain -DomainCredential", "-Domain $domain -Confirm:$false -DomainCredential")).status).toBe(70);
         expect(run(good, ["-NoProfile", "-Command", "-"]).status).toBe(64);
         expect(run(good.replace("contoso.lab.test", "contöso.lab.test")).status).toBe(70);
         expect(run(good.replace(/\n/g, "\r\n")).status).toBe(70);
+        expect(run(good.replace(`Import-Module -Name '${"AzureADHybridAuthenticationManagement"}'`, "Import-Module -Name 'Other'")).status).toBe(70);
+    });
+
+    it.each([
+        ["an unknown parameter", "-Domain $domain -DomainCredential", "-Domain $domain -Confirm:$false -DomainCredential", /A parameter cannot be found that matches parameter name 'Confirm/],
+        ["a string where a credential goes", "-DomainCredential $domainCredential", "-DomainCredential $domain", /Cannot convert \$domain \(string\) to type credential/],
+        ["a variable the script never set", "-CloudCredential $cloudCredential", "-CloudCredential $nope", /'\$nope' cannot be retrieved because it has not been set/],
+        ["an inline literal", "-Domain $domain", "-Domain 'contoso.lab.test'", /expects a variable, got "'contoso.lab.test'"/],
+        ["both sign-ins", "-CloudCredential $cloudCredential", "-CloudCredential $cloudCredential -UserPrincipalName $cloudUserPrincipalName", /Parameter set cannot be resolved/],
+    ])("binds parameters as PowerShell would: %s is a binding error", (_name, from, to, message) => {
+        const good = buildStdin(script, secrets);
+        const stdin = good.replace(from, to);
+        expect(stdin).not.toBe(good);
+        const r = run(stdin);
+        expect(r.status).toBe(1);
+        expect(reported(r)).toMatchObject({ type: "System.Management.Automation.ParameterBindingException", message: expect.stringMatching(message) });
     });
 
     it("answers a malformed secrets line as the script would: framing error, exit 2", () => {
