@@ -52,10 +52,9 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
             `2.4.71.0 or later, whose runtime install works (Update-Module -Name ${MODULE_NAME}), then run again`,
     },
     {
-        // Seed transcripts (comments on a Cloud Kerberos Trust setup guide): in a child domain, run
-        // with an Enterprise Admin of the root, this failed; "I needed to create a Domain Admin
-        // Account on the child domain to get it working". A second commenter: run it from the
-        // Entra Connect server.
+        // test/fixtures/ad-powershell/seed-transcripts.json: in a child domain, run with an
+        // Enterprise Admin of the root, this failed; "I needed to create a Domain Admin Account on
+        // the child domain to get it working". A second commenter: run it from the Entra Connect server.
         code: "KerberosServerIncomplete",
         match: /SecondaryKrbTgtNumber/i,
         fix: (c) => `the Azure AD Kerberos Server objects of ${c.domain} were read back without their secondary krbtgt number. ` +
@@ -100,9 +99,9 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
             `bundled with old Azure AD Connect builds. Use the PowerShell Gallery module instead: Install-Module -Name ${MODULE_NAME}`,
     },
     {
-        // The text is from a user's transcript (Set-AzureADKerberosServer with -UserPrincipalName,
-        // exception Microsoft.AzureAD.Kdc.Service.DirectoryServiceException); no public source
-        // gives its cause. The module reads the new krbtgt_AzureAD's secret back over DRS
+        // The text is from a user's transcript (test/fixtures/ad-powershell/seed-transcripts.json:
+        // Set-AzureADKerberosServer with -UserPrincipalName, DirectoryServiceException); no public
+        // source gives its cause. The module reads the new krbtgt_AzureAD's secret back over DRS
         // (Microsoft.Online.PasswordSynchronization.Rpc.dll), so the advice lists that step's
         // documented requirements, marked as likely causes, not as a diagnosis.
         code: "DomainSecretsReadFailed",
@@ -114,8 +113,8 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
             "(TCP 135 and the dynamic range); with Windows Server 2025 DCs the module must be 2.4.71.0 or later",
     },
     {
-        // azure-docs issue #110070 and the seed transcripts: PowerShell 7 (7.5.1 in one report) on a
-        // DC; what worked was running on the Entra Connect server
+        // azure-docs issue #110070 and test/fixtures/ad-powershell/seed-transcripts.json: PowerShell 7
+        // (7.5.1 in one report) on a DC; what worked was running on the Entra Connect server
         code: "PublisherPlatformUnsupported",
         match: /Operation is not supported on this platform/i,
         fix: (c) => "the module failed with \"Operation is not supported on this platform\", which users report under PowerShell 7. " +
