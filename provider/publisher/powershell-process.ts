@@ -86,7 +86,7 @@ export function runProcess(run: ProcessRun): Promise<ProcessOutcome> {
         };
         const timer = setTimeout(() => stop(new ProviderError("PublisherTimeout",
             `${run.label} did not finish within ${Math.round(run.timeoutMs / 1000)} s; ${run.stoppedOnTimeout ?? "the process and its children were stopped"}. ` +
-            "Raise the publisher's timeoutMs if the domain controllers or Entra are slow to answer", { retryable: true })), run.timeoutMs);
+            "If the domain controllers or Entra are slow to answer, raise the resource's timeouts (a PowerShell run gets the operation's limit, at most 120 s)", { retryable: true })), run.timeoutMs);
         const collect = (into: Buffer[]) => (chunk: Buffer) => {
             size += chunk.length;
             if (size > max) {

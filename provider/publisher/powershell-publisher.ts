@@ -1,7 +1,8 @@
 // The production KerberosPublisherPort: Microsoft's AzureADHybridAuthenticationManagement cmdlets
-// (Set/Get/Remove-AzureADKerberosServer) run by Windows PowerShell 5.1 (or, when chosen, PowerShell 7),
-// on this machine or on a Windows host over SSH. Secrets arrive here already resolved (the caller
-// resolves SecretRefs) and leave only on the child's stdin; see powershell-script.ts for the framing and powershell-secrets.ts for the rest.
+// (Set/Get/Remove-AzureADKerberosServer) run by Windows PowerShell 5.1 (or, when chosen, PowerShell
+// 7), on this machine or on a Windows host over SSH. Secrets arrive here already resolved (the
+// caller resolves SecretRefs) and leave only on the child's stdin; see powershell-script.ts for the
+// framing and powershell-secrets.ts for the rest.
 import { randomBytes } from "node:crypto";
 import { ProviderError } from "../core/errors";
 import type { KerberosPublisherPort, KerberosServerTable, PublisherRequest, SetServerRequest } from "./port";
@@ -62,7 +63,8 @@ function validateOptions(o: PowerShellPublisherOptions): void {
         throw new ProviderError("PublisherConfigInvalid", "publisher.cloudPassword resolved to an empty value", { input: "publisher.cloudPassword" });
     }
     if (o.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) {
-        throw new ProviderError("PublisherConfigInvalid", "publisher timeoutMs must be a positive number of milliseconds", { input: "publisher.timeoutMs" });
+        // timeoutMs comes from the operation's timeouts.* (resources/azure-ad-kerberos-server-impl.ts)
+        throw new ProviderError("PublisherConfigInvalid", "the PowerShell run's time limit must be a positive number of milliseconds; check timeouts", { input: "timeouts" });
     }
     if (o.host !== undefined && !(o.host in HOST_COMMANDS)) {
         throw new ProviderError("PublisherConfigInvalid", 'publisher.host must be "windowsPowerShell" or "pwsh"', { input: "publisher.host" });

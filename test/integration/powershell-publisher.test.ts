@@ -310,7 +310,7 @@ describe("over SSH to a throwaway sshd on 127.0.0.1", () => {
             await hanging?.stop();
         });
 
-        it("times out at the publisher's timeoutMs: PublisherTimeout, and neither the local ssh nor the remote pwsh and its child is left running", async () => {
+        it("times out at the publisher's limit: PublisherTimeout, and neither the local ssh nor the remote pwsh and its child is left running", async () => {
             const recsBefore = new Set(fs.readdirSync(recordDir));
             const sshRecsBefore = new Set(fs.readdirSync(sshRecordDir));
             expect(remoteLeftovers()).toEqual([]);
@@ -338,7 +338,7 @@ describe("over SSH to a throwaway sshd on 127.0.0.1", () => {
             expect(e.retryable).toBe(true);
             expect(e.message).toBe(`Set-AzureADKerberosServer ${DOMAIN} (ssh ${hanging.user}@127.0.0.1:${hanging.port}) did not finish within 3 s; ` +
                 "the ssh client was stopped, and the script ends pwsh on the host by itself within 2 s. " +
-                "Raise the publisher's timeoutMs if the domain controllers or Entra are slow to answer");
+                "If the domain controllers or Entra are slow to answer, raise the resource's timeouts (a PowerShell run gets the operation's limit, at most 120 s)");
             for (const s of [domainPassword, cloudPassword, hanging.clientKeyPem.split("\n")[1]]) expect(`${e.message} ${JSON.stringify(e)}`).not.toContain(s);
             expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
             expect(took).toBeLessThan(TIMEOUT_MS + 5000);
