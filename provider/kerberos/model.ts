@@ -25,7 +25,21 @@ export interface DirectoryConnection {
 /** Where the PowerShell publisher runs (API input; the adapter gets the private key resolved). */
 export type PublisherShell =
     | { type: "local" }
-    | { type: "ssh"; host: string; user: string; privateKey: SecretRef; port?: number };
+    | {
+        type: "ssh"; host: string; user: string; privateKey: SecretRef; port?: number;
+        /** the host's public key: a known_hosts line or a bare "<type> <base64>"; default: ssh's own known_hosts */
+        hostKey?: string;
+    };
+
+/** Which PowerShell runs the module: Windows PowerShell 5.1 (the default, the one Microsoft documents) or PowerShell 7. */
+export type PowerShellHost = "windowsPowerShell" | "pwsh";
+
+/** The module's -DomainCredential when it is not the directory account. */
+export interface ModuleDomainCredential {
+    /** UPN form (admin@corp.example.com): the module's NTLM fallback for DOMAIN\name fails */
+    username: string;
+    password: SecretRef;
+}
 
 /** Who creates, rotates, publishes and removes the key material (API.md). */
 export type KerberosPublisher =
@@ -34,8 +48,10 @@ export type KerberosPublisher =
         shell?: PublisherShell;
         cloudUserPrincipalName: string;
         cloudPassword?: SecretRef;
-        /** default true: the module's -DomainCredential is the directory connection's account */
-        domainCredentialFromDirectory?: boolean;
+        /** default "windowsPowerShell" (powershell.exe) */
+        host?: PowerShellHost;
+        /** default: the directory connection's account, which must then be in UPN form */
+        domainCredential?: ModuleDomainCredential;
     }
     | {
         type: "lab";

@@ -8,6 +8,8 @@ import {
     secretRefProblem, shown, unknownFields, unknownInput, URL_RULES, urlProblem, type NumberRule,
 } from "../core/grammar";
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
+import { HOST_COMMANDS, PWSH_HOST_WARNING } from "../publisher/powershell-publisher";
+import { parseHostKeys } from "../publisher/powershell-ssh";
 import { DRIFT_INPUT, INPUT_KEYS, OWNER_INPUT } from "./model";
 
 export interface CheckFailure {
@@ -43,9 +45,15 @@ const NOT_IN_NAMES = /["/\\[\]:;|=,+*?<>]/;
 const DIRECTORY_KEYS = ["urls", "username", "password", "caCertificate", "tlsServerName", "allowPlainLdap", "timeoutMs"];
 const PUBLISHER_KEYS: Record<string, string[]> = {
     lab: ["type", "endpoint", "caCertificate"],
-    powershell: ["type", "shell", "cloudUserPrincipalName", "cloudPassword", "domainCredentialFromDirectory"],
+    powershell: ["type", "shell", "host", "cloudUserPrincipalName", "cloudPassword", "domainCredential"],
 };
-const SHELL_KEYS: Record<string, string[]> = { local: ["type"], ssh: ["type", "host", "user", "privateKey", "port"] };
+const SHELL_KEYS: Record<string, string[]> = { local: ["type"], ssh: ["type", "host", "user", "privateKey", "port", "hostKey"] };
+const POWERSHELL_HOSTS = Object.keys(HOST_COMMANDS);
+
+/** Where check runs; the provider's own platform unless a test says otherwise. */
+export interface CheckEnvironment {
+    platform: NodeJS.Platform;
+}
 
 class Failures {
     readonly list: CheckFailure[] = [];
@@ -122,7 +130,7 @@ function checkLdapUrl(f: Failures, path: string, url: unknown, allowPlain: boole
     }
 }
 
-function checkPublisher(f: Failures, p: unknown, graph: unknown): void {
+function checkPublisher(f: Failures, p: unknown, graph: unknown, directory: unknown, env: CheckEnvironment): void {
     if (isUnknown(p)) return;
     if (!isObject(p)) { f.add("publisher", 'publisher is required: { type: "powershell", ... } or { type: "lab", endpoint }'); return; }
     if (p.type === "lab") {
@@ -138,24 +146,70 @@ function checkPublisher(f: Failures, p: unknown, graph: unknown): void {
             f.add("publisher.cloudUserPrincipalName", "publisher.cloudUserPrincipalName is required: the Entra account (UPN, user@domain in ASCII) that runs Set-AzureADKerberosServer");
         }
         checkSecretRef(f, "publisher.cloudPassword", p.cloudPassword, false);
-        checkBoolean(f, "publisher.domainCredentialFromDirectory", p.domainCredentialFromDirectory);
-        checkShell(f, p.shell);
+        if (p.host !== undefined && !isUnknown(p.host) && !POWERSHELL_HOSTS.includes(p.host)) {
+            f.add("publisher.host", `publisher.host must be "windowsPowerShell" (Windows PowerShell 5.1, the default) or "pwsh" (PowerShell 7), got ${described(p.host)}`);
+        }
+        checkModuleCredential(f, p.domainCredential, directory);
+        checkShell(f, p.shell, env);
     } else {
         f.add("publisher.type", `publisher.type must be "powershell" or "lab", got ${described(p.type)}`);
     }
 }
 
-function checkShell(f: Failures, s: unknown): void {
-    if (s === undefined || isUnknown(s)) return;
-    if (!isObject(s) || (s.type !== "local" && s.type !== "ssh")) { f.add("publisher.shell", 'publisher.shell must be { type: "local" } or { type: "ssh", host, user, privateKey }'); return; }
-    f.knownKeys("publisher.shell", s, SHELL_KEYS[s.type]);
-    if (s.type !== "ssh") return;
+/**
+ * The module's -DomainCredential: publisher.domainCredential, or else the directory account. Either
+ * way a UPN: Microsoft's docs say DOMAIN\\user falls back to NTLM and fails, and a DN is no logon name.
+ */
+function checkModuleCredential(f: Failures, c: unknown, directory: unknown): void {
+    if (isUnknown(c)) return;
+    if (c === undefined) {
+        const u = isObject(directory) ? directory.username : undefined;
+        if (typeof u === "string" && !isUpn(u)) {
+            f.add("publisher.domainCredential", `publisher.domainCredential is required when directory.username is not in UPN form: the module signs in to the DCs with a UPN (user@domain), and directory.username ${shown(u)} is not one`);
+        }
+        return;
+    }
+    if (!isObject(c)) { f.add("publisher.domainCredential", "publisher.domainCredential must be { username, password }: a Domain Admin of the domain, in UPN form"); return; }
+    f.knownKeys("publisher.domainCredential", c, ["username", "password"]);
+    if (!isUnknown(c.username) && !(typeof c.username === "string" && isUpn(c.username))) {
+        f.add("publisher.domainCredential.username", "publisher.domainCredential.username must be a UPN (admin@corp.example.com): the module's NTLM fallback for DOMAIN\\name fails, and a DN is not a logon name");
+    }
+    checkSecretRef(f, "publisher.domainCredential.password", c.password, true);
+}
+
+function checkShell(f: Failures, s: unknown, env: CheckEnvironment): void {
+    if (isUnknown(s)) return;
+    if (s !== undefined && (!isObject(s) || (s.type !== "local" && s.type !== "ssh"))) { f.add("publisher.shell", 'publisher.shell must be { type: "local" } or { type: "ssh", host, user, privateKey, hostKey? }'); return; }
+    if (s === undefined || s.type === "local") {
+        // the module is a Windows binary module (Microsoft.Online.PasswordSynchronization.Rpc.dll)
+        if (env.platform !== "win32") {
+            f.add("publisher.shell", `publisher.shell is { type: "local" }${s === undefined ? " (the default)" : ""}, but this provider runs on ${env.platform}: ` +
+                'the module runs only on Windows. Run pulumi on the Windows host, or use { type: "ssh", host, user, privateKey, hostKey } to reach one');
+        }
+        if (s !== undefined) f.knownKeys("publisher.shell", s, SHELL_KEYS.local);
+        return;
+    }
+    f.knownKeys("publisher.shell", s, SHELL_KEYS.ssh);
     if (!isUnknown(s.host)) f.rule("publisher.shell.host", hostProblem("publisher.shell.host", s.host));
     if (!isUnknown(s.user) && !(typeof s.user === "string" && isAccountName(s.user))) {
         f.add("publisher.shell.user", "publisher.shell.user is required for ssh: an account name (letters, digits, . _ - @ \\ $)");
     }
     checkSecretRef(f, "publisher.shell.privateKey", s.privateKey, true);
     checkNumber(f, "publisher.shell.port", s.port, { min: 1, max: 65535, integer: true });
+    if (s.hostKey !== undefined && !isUnknown(s.hostKey)) {
+        try {
+            if (typeof s.hostKey !== "string") throw new Error("it must be a string");
+            parseHostKeys(s.hostKey);
+        } catch (e) {
+            f.add("publisher.shell.hostKey", `publisher.shell.hostKey (the Windows host's public key, a known_hosts line or "<type> <base64>"): ${(e as Error).message}`);
+        }
+    }
+}
+
+/** What check cannot refuse but the user should see (the resource's check prints them). */
+export function inputWarnings(news: Record<string, any>): string[] {
+    const p = news?.publisher;
+    return isObject(p) && p.type === "powershell" && p.host === "pwsh" ? [PWSH_HOST_WARNING] : [];
 }
 
 function checkGraph(f: Failures, g: unknown): void {
@@ -219,7 +273,7 @@ function checkTimeouts(f: Failures, t: unknown): void {
 }
 
 /** Validates the inputs of one AzureADKerberosServer. No I/O. */
-export function validateInputs(news: Record<string, any>): CheckFailure[] {
+export function validateInputs(news: Record<string, any>, env: CheckEnvironment = { platform: process.platform }): CheckFailure[] {
     const f = new Failures();
     for (const key of Object.keys(news)) {
         if (key === "__provider" || (INPUT_KEYS as readonly string[]).includes(key)) continue;
@@ -228,7 +282,7 @@ export function validateInputs(news: Record<string, any>): CheckFailure[] {
     }
     checkDomain(f, news.domain);
     checkDirectory(f, news.directory);
-    checkPublisher(f, news.publisher, news.graph);
+    checkPublisher(f, news.publisher, news.graph, news.directory, env);
     checkGraph(f, news.graph);
     checkBoolean(f, "allowPrivilegedGroups", news.allowPrivilegedGroups);
     checkGroupList(f, "allowedGroups", news.allowedGroups, news.allowPrivilegedGroups === true);

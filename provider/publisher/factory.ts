@@ -10,7 +10,7 @@ import type { GraphConnection, SecretResolver } from "../graph/types";
 import type { KerberosPublisher } from "../kerberos/model";
 import { createLabPublisher } from "./lab";
 import type { DomainCredential, KerberosPublisherPort } from "./port";
-import { createPowerShellPublisher, type PowerShellShell } from "./powershell-publisher";
+import { createPowerShellPublisher, HOST_COMMANDS, type PowerShellShell } from "./powershell-publisher";
 
 export interface PublisherContext {
     /** the directory connection with its password resolved */
@@ -42,22 +42,21 @@ export function createPublisher(input: KerberosPublisher, ctx: PublisherContext)
                 description: `lab publisher ${input.endpoint}`,
             };
         case "powershell": {
-            if (input.domainCredentialFromDirectory === false) {
-                // The adapter passes -DomainCredential on every call; running as the host's own
-                // logged-on identity (no credential) is not supported yet.
-                throw new ProviderError("PublisherConfigInvalid",
-                    "publisher.domainCredentialFromDirectory: false is not supported yet: the PowerShell publisher passes the directory account as -DomainCredential. Remove the setting",
-                    { input: "publisher.domainCredentialFromDirectory" });
-            }
             const shell: PowerShellShell = input.shell?.type === "ssh"
-                ? { type: "ssh", host: input.shell.host, user: input.shell.user, port: input.shell.port,
+                ? { type: "ssh", host: input.shell.host, user: input.shell.user, port: input.shell.port, hostKey: input.shell.hostKey,
                     privateKeyPem: ctx.resolveSecret(input.shell.privateKey, "publisher.shell.privateKey") }
                 : { type: "local" };
             const cloudPassword = input.cloudPassword ? ctx.resolveSecret(input.cloudPassword, "publisher.cloudPassword") : undefined;
+            // The module's -DomainCredential: its own input, or the directory account (check made
+            // sure that one is a UPN then)
+            const domainCredential: DomainCredential = input.domainCredential
+                ? { username: input.domainCredential.username, password: ctx.resolveSecret(input.domainCredential.password, "publisher.domainCredential.password") }
+                : fromDirectory;
+            const host = input.host ?? "windowsPowerShell";
             return {
-                port: createPowerShellPublisher({ shell, cloudUserPrincipalName: input.cloudUserPrincipalName, cloudPassword, timeoutMs: ctx.timeoutMs, onLog: ctx.onLog }),
-                domainCredential: fromDirectory,
-                description: shell.type === "ssh" ? `PowerShell publisher (ssh ${shell.user}@${shell.host})` : "PowerShell publisher (local pwsh)",
+                port: createPowerShellPublisher({ shell, host, cloudUserPrincipalName: input.cloudUserPrincipalName, cloudPassword, timeoutMs: ctx.timeoutMs, onLog: ctx.onLog }),
+                domainCredential,
+                description: `PowerShell publisher (${HOST_COMMANDS[host]}${shell.type === "ssh" ? ` over ssh ${shell.user}@${shell.host}` : ", local"})`,
             };
         }
         default:

@@ -7,11 +7,14 @@ import { ProviderError } from "../core/errors";
 import { type ModuleErrorInfo, plainText } from "./powershell-output";
 import { CMDLETS, MODULE_NAME, type PublisherOperation } from "./powershell-script";
 import type { Scrubber } from "./powershell-secrets";
+import type { PowerShellHost } from "../kerberos/model";
 
 export interface ErrorContext {
     operation: PublisherOperation;
     domain: string;
     scrub: Scrubber;
+    /** publisher.host; default "windowsPowerShell" */
+    host?: PowerShellHost;
 }
 
 interface KnownError {
@@ -43,16 +46,21 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     {
         code: "PublisherRuntimeMissing",
         match: /PasswordSynchronization\.Rpc\.dll/i,
+        // the module's own installer of the runtime used a deprecated VcRedist parameter until 2.4.71.0
         fix: () => "the module could not load Microsoft.Online.PasswordSynchronization.Rpc.dll, which needs the Microsoft Visual C++ 2013 " +
-            "Redistributable (x64). Install it on the host that runs PowerShell (vcredist_x64.exe, version 12.0), then run again",
+            `Redistributable (x64). Install it on the host that runs PowerShell (vcredist_x64.exe, version 12.0), or update the module to ` +
+            `2.4.71.0 or later, whose runtime install works (Update-Module -Name ${MODULE_NAME}), then run again`,
     },
     {
+        // test/fixtures/ad-powershell/seed-transcripts.json: in a child domain, run with an
+        // Enterprise Admin of the root, this failed; "I needed to create a Domain Admin Account on
+        // the child domain to get it working". A second commenter: run it from the Entra Connect server.
         code: "KerberosServerIncomplete",
         match: /SecondaryKrbTgtNumber/i,
         fix: (c) => `the Azure AD Kerberos Server objects of ${c.domain} were read back without their secondary krbtgt number. ` +
-            "The domain credential must be in Domain Admins of the forest root domain and in Enterprise Admins (for a child domain, " +
-            "use an Enterprise Admin of the root). If it is, the module read the new krbtgt_AzureAD from a domain controller the write " +
-            "had not replicated to yet: wait for replication, then run again",
+            `The domain credential must be a Domain Admin of ${c.domain} itself: for a child domain, an Enterprise Admin of the ` +
+            "forest root is not enough (users who hit this in a child domain fixed it with a Domain Admin account of the child domain). " +
+            "If it is, run the module on the Entra Connect server, or wait for replication of the new krbtgt_AzureAD and run again",
     },
     {
         code: "DirectoryAccessDenied",
@@ -64,9 +72,10 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     {
         code: "DomainStrongAuthRequired",
         match: /strong(er)? authentication is required/i,
-        fix: () => "the domain controllers require LDAP signing and the module's connection was not signed. Run it on a domain-joined " +
-            "Windows host with the domain credential in UPN form (user@domain) so it binds with Negotiate and signs, or check the " +
-            "\"Domain controller: LDAP server signing requirements\" policy against what the host supports",
+        // the compiled cause (test/fixtures/ad-powershell/errors.json): the DCs require LDAP
+        // signing (LDAPServerIntegrity=2) while the host running the module does not sign (LdapClientIntegrity=0)
+        fix: () => "the domain controllers require LDAP signing and the host that runs the module does not sign its LDAP connections. " +
+            "On that host, set the policy \"Network security: LDAP client signing requirements\" to \"Require signing\", then run again",
     },
     {
         code: "RotationTooSoon",
@@ -90,24 +99,65 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
             `bundled with old Azure AD Connect builds. Use the PowerShell Gallery module instead: Install-Module -Name ${MODULE_NAME}`,
     },
     {
+        // The text is from a user's transcript (test/fixtures/ad-powershell/seed-transcripts.json:
+        // Set-AzureADKerberosServer with -UserPrincipalName, DirectoryServiceException); no public
+        // source gives its cause. The module reads the new krbtgt_AzureAD's secret back over DRS
+        // (Microsoft.Online.PasswordSynchronization.Rpc.dll), so the advice lists that step's
+        // documented requirements, marked as likely causes, not as a diagnosis.
         code: "DomainSecretsReadFailed",
         match: /Failed to read secrets from the domain/i,
-        fix: () => "the module could not replicate the krbtgt_AzureAD secret from a domain controller (DRS). Check that the domain " +
-            "credential is in UPN form (NTLM fallback fails), is not in Protected Users, has Replicating Directory Changes (All), " +
-            "that the host reaches the DCs over RPC (TCP 135 and the dynamic range), and on Windows Server 2025 DCs that the module is 2.4.71.0 or later",
+        fix: () => "the module could not read the new key's secret back from a domain controller; Microsoft publishes no cause for " +
+            "this text. Likely causes, from what that read needs: run the module on the Entra Connect server or a host with its RPC " +
+            "libraries, as Microsoft's steps say; give the domain credential in UPN form (user@domain; DOMAIN\\user falls back to NTLM, " +
+            "which fails); the account must not be in Protected Users; the host must reach the domain controllers over RPC " +
+            "(TCP 135 and the dynamic range); with Windows Server 2025 DCs the module must be 2.4.71.0 or later",
     },
     {
+        // azure-docs issue #110070 and test/fixtures/ad-powershell/seed-transcripts.json: PowerShell 7
+        // (7.5.1 in one report) on a DC; what worked was running on the Entra Connect server
         code: "PublisherPlatformUnsupported",
         match: /Operation is not supported on this platform/i,
-        fix: () => "the module failed on this host with \"Operation is not supported on this platform\". Run it in Windows PowerShell 5.1 " +
-            "(pwshCommand \"powershell\") on the Entra Connect server or another Windows Server host that can reach the domain controllers",
+        fix: (c) => "the module failed with \"Operation is not supported on this platform\", which users report under PowerShell 7. " +
+            (c.host === "pwsh"
+                ? 'Set publisher.host to "windowsPowerShell" (Windows PowerShell 5.1, the default), and run it'
+                : "This run used Windows PowerShell 5.1; the fix users report is to run it") +
+            " on the Entra Connect server (or another Windows Server host with the module's RPC libraries) that reaches the domain controllers",
+        input: "publisher.host",
+    },
+    {
+        // Microsoft's docs (sql-docs winauth-azuread-setup-incoming-trust-based-flow.md; azure-docs
+        // storage-files-identity-auth-hybrid-cloud-trust.md): -SetupCloudTrust in a child domain.
+        // This adapter never passes -SetupCloudTrust; the text can still come from a module run
+        // that someone else started on the same domain.
+        code: "KerberosTrustChildDomain",
+        match: /LsaCreateTrustedDomainEx.*0x549/i,
+        fix: () => "creating the trusted domain object KERBEROS.MICROSOFTONLINE.COM failed with 0x549: that is done in the forest root domain " +
+            "only (Microsoft's incoming-trust docs), not in a child domain",
+    },
+    {
+        code: "KerberosTrustNameCollision",
+        match: /Collision setting top level names on trust/i,
+        fix: () => "another trust already routes one of the top level names (e.g. windows.net) by name suffix; remove the name from " +
+            "that trust's name suffix routing, then run again",
+    },
+    {
+        code: "CloudTenantBlocked",
+        match: /AADSTS5000225/,
+        fix: () => "Entra ID says the tenant is blocked for inactivity: the cloud account is in another, dormant tenant. " +
+            "Check that publisher.cloudUserPrincipalName belongs to the tenant the domain syncs to",
+        input: "publisher.cloudUserPrincipalName",
     },
     {
         code: "PublisherInteractionRequired",
-        // the last: ADAL's refusal to show a sign-in dialog without a desktop (errors.json; the module ships ADAL)
-        match: /NonInteractive mode|Read and Prompt functionality is not available|interactive (sign-in|login|prompt)|not running in UserInteractive mode/i,
-        fix: () => "the module asked for interactive input, which cannot be given here. Without publisher.cloudPassword it signs in " +
-            "interactively as cloudUserPrincipalName; set cloudPassword (an account allowed to sign in with a password) to run unattended",
+        // The module ships ADAL (Microsoft.IdentityModel.Clients.ActiveDirectory.dll); ADAL-based
+        // Microsoft modules asked to sign in interactively without a desktop throw .NET's
+        // "Showing a modal dialog box or form when the application is not running in UserInteractive
+        // mode is not a valid operation." (Microsoft365DSC issues #472, #3134). The others are
+        // PowerShell's own refusals under -NonInteractive (a Read-Host or a credential prompt).
+        match: /not running in UserInteractive mode|PowerShell is in NonInteractive mode|Read and Prompt functionality is not available/i,
+        fix: () => "the module tried to open an interactive sign-in, which cannot be shown here (no desktop, -NonInteractive). " +
+            "Without publisher.cloudPassword it signs in interactively as publisher.cloudUserPrincipalName: run pulumi in a desktop " +
+            "session on the Windows host, or set publisher.cloudPassword for an account that may sign in with a password (no MFA)",
         input: "publisher.cloudPassword",
     },
     {
@@ -138,7 +188,8 @@ export function mapShellFailure(o: { exitCode: number | null; signal: string | n
     const tail = ctx.scrub(o.stderr).trim().split(/\r?\n/).slice(-5).join(" ").replace(/\s+/g, " ").slice(0, 800);
     if (o.exitCode === 127 || o.exitCode === 9009 || /command not found|is not recognized as an internal or external command|No such file or directory/i.test(o.stderr)) {
         return new ProviderError("PublisherShellNotFound",
-            `${what}: PowerShell was not found (${tail}). Install PowerShell 7 on that host, or set the publisher's pwsh command to its full path`, { resource: what });
+            `${what}: PowerShell was not found (${tail}). publisher.host "windowsPowerShell" runs powershell.exe and "pwsh" runs PowerShell 7: ` +
+            "install the one chosen on that host (on its PATH), or choose the other", { resource: what, input: "publisher.host" });
     }
     const status = o.signal ? `signal ${o.signal}` : `exit status ${o.exitCode}`;
     return new ProviderError("PublisherShellFailed", `${what}: PowerShell ended with ${status} without reporting a result${tail ? `: ${tail}` : ""}`, { resource: what });

@@ -86,7 +86,7 @@ export function runProcess(run: ProcessRun): Promise<ProcessOutcome> {
         };
         const timer = setTimeout(() => stop(new ProviderError("PublisherTimeout",
             `${run.label} did not finish within ${Math.round(run.timeoutMs / 1000)} s; ${run.stoppedOnTimeout ?? "the process and its children were stopped"}. ` +
-            "Raise the publisher's timeoutMs if the domain controllers or Entra are slow to answer", { retryable: true })), run.timeoutMs);
+            "If the domain controllers or Entra are slow to answer, raise the resource's timeouts (a PowerShell run gets the operation's limit, at most 120 s)", { retryable: true })), run.timeoutMs);
         const collect = (into: Buffer[]) => (chunk: Buffer) => {
             size += chunk.length;
             if (size > max) {
@@ -131,8 +131,9 @@ function spawnFailure(run: ProcessRun, e: unknown): ProviderError {
     const code = (e as NodeJS.ErrnoException)?.code;
     if (code === "ENOENT") {
         return new ProviderError("PublisherShellNotFound",
-            `${run.label}: "${run.command}" was not found. Install PowerShell 7 (pwsh) or set the publisher's command to its full path` +
-            (run.command.endsWith("ssh") ? "; for ssh, install the OpenSSH client" : ""), { cause: e });
+            `${run.label}: "${run.command}" was not found on this machine. ` +
+            (run.command.endsWith("ssh") ? "Install the OpenSSH client" : 'publisher.host "windowsPowerShell" runs powershell.exe and "pwsh" runs PowerShell 7: install the one chosen, or choose the other'),
+            { cause: e });
     }
     return new ProviderError("PublisherShellFailed", `${run.label}: could not start "${run.command}" (${code ?? (e as Error)?.message})`, { cause: e });
 }

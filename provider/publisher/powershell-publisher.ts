@@ -1,29 +1,44 @@
 // The production KerberosPublisherPort: Microsoft's AzureADHybridAuthenticationManagement cmdlets
-// (Set/Get/Remove-AzureADKerberosServer) run by pwsh, on this machine or on a Windows host over
-// SSH. Secrets arrive here already resolved (the caller resolves SecretRefs) and leave only on the
-// child's stdin; see powershell-script.ts for the framing and powershell-secrets.ts for the rest.
+// (Set/Get/Remove-AzureADKerberosServer) run by Windows PowerShell 5.1 (or, when chosen, PowerShell
+// 7), on this machine or on a Windows host over SSH. Secrets arrive here already resolved (the
+// caller resolves SecretRefs) and leave only on the child's stdin; see powershell-script.ts for the
+// framing and powershell-secrets.ts for the rest.
 import { randomBytes } from "node:crypto";
 import { ProviderError } from "../core/errors";
 import type { KerberosPublisherPort, KerberosServerTable, PublisherRequest, SetServerRequest } from "./port";
 import { mapModuleError, mapShellFailure } from "./powershell-errors";
 import { plainText, readScriptResult, toServerTable } from "./powershell-output";
 import { type ProcessOutcome, runProcess } from "./powershell-process";
+import type { PowerShellHost } from "../kerberos/model";
 import { validateDomainName, validateUserPrincipalName } from "./powershell-quote";
 import { buildStdin, CMDLETS, PWSH_ARGS, type PublisherOperation, RESULT_MARKER_PREFIX, type ScriptRequest } from "./powershell-script";
 import { childEnvironment, makeScrubber } from "./powershell-secrets";
-import { remoteCommandLine, sshArgs, sshFailure, validateSshTarget, withPrivateKeyFile } from "./powershell-ssh";
+import { remoteCommandLine, sshArgs, sshFailure, type SshTarget, validateSshTarget, withSshFiles } from "./powershell-ssh";
 
-export type PowerShellShell =
-    | { type: "local" }
-    | { type: "ssh"; host: string; user: string; privateKeyPem: string; port?: number; knownHostsFile?: string };
+export type PowerShellShell = { type: "local" } | ({ type: "ssh" } & SshTarget);
+
+/** publisher.host -> the executable, locally and on the ssh host (found on PATH there). */
+export const HOST_COMMANDS: Record<PowerShellHost, string> = { windowsPowerShell: "powershell.exe", pwsh: "pwsh" };
+
+/**
+ * Why PowerShell 7 is only an explicit choice: the module is a Windows PowerShell (Desktop) binary
+ * module (its manifest declares no CompatiblePSEditions), and users report its cloud calls failing
+ * under PowerShell 7 (MicrosoftDocs/azure-docs issue #110070).
+ */
+export const PWSH_HOST_WARNING =
+    'publisher.host is "pwsh" (PowerShell 7): Microsoft documents AzureADHybridAuthenticationManagement for Windows PowerShell 5.1 only, ' +
+    'and under PowerShell 7 users report "Unexpected exception thrown. Action: GetKerberosDomainSyncConfigAsync, Exception: Operation is not supported on this platform." ' +
+    'Use host "windowsPowerShell" (the default) unless this host has been seen to work';
 
 export interface PowerShellPublisherOptions {
     shell: PowerShellShell;
     cloudUserPrincipalName: string;
     /** with it: -CloudCredential (unattended); without: -UserPrincipalName (the module signs in interactively) */
     cloudPassword?: string;
-    /** default "pwsh"; on the remote host for ssh. "powershell" runs Windows PowerShell 5.1 */
-    pwshCommand?: string;
+    /** default "windowsPowerShell" */
+    host?: PowerShellHost;
+    /** the executable instead of HOST_COMMANDS[host]; tests run the stand-in with it (not an input) */
+    command?: string;
     /** default "ssh" */
     sshCommand?: string;
     /** per operation; default 5 minutes. Dynamic providers ignore customTimeouts, so this is the limit */
@@ -48,7 +63,11 @@ function validateOptions(o: PowerShellPublisherOptions): void {
         throw new ProviderError("PublisherConfigInvalid", "publisher.cloudPassword resolved to an empty value", { input: "publisher.cloudPassword" });
     }
     if (o.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) {
-        throw new ProviderError("PublisherConfigInvalid", "publisher timeoutMs must be a positive number of milliseconds", { input: "publisher.timeoutMs" });
+        // timeoutMs comes from the operation's timeouts.* (resources/azure-ad-kerberos-server-impl.ts)
+        throw new ProviderError("PublisherConfigInvalid", "the PowerShell run's time limit must be a positive number of milliseconds; check timeouts", { input: "timeouts" });
+    }
+    if (o.host !== undefined && !(o.host in HOST_COMMANDS)) {
+        throw new ProviderError("PublisherConfigInvalid", 'publisher.host must be "windowsPowerShell" or "pwsh"', { input: "publisher.host" });
     }
     if (o.shell?.type === "ssh") validateSshTarget(o.shell);
     else if (o.shell?.type !== "local") throw new ProviderError("PublisherConfigInvalid", 'publisher.shell.type must be "local" or "ssh"', { input: "publisher.shell" });
@@ -64,19 +83,20 @@ function validateRequest(req: PublisherRequest): void {
 
 export function createPowerShellPublisher(opts: PowerShellPublisherOptions): KerberosPublisherPort {
     validateOptions(opts);
-    const pwsh = opts.pwshCommand ?? "pwsh";
+    const host = opts.host ?? "windowsPowerShell";
+    const pwsh = opts.command ?? HOST_COMMANDS[host];
     const ssh = opts.sshCommand ?? "ssh";
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const shell = opts.shell;
     const where = shell.type === "ssh" ? `ssh ${shell.user}@${shell.host}:${shell.port ?? 22}` : `local ${pwsh}`;
-    if (shell.type === "ssh") remoteCommandLine(pwsh, PWSH_ARGS); // validates pwshCommand now, not at first use
+    if (shell.type === "ssh") remoteCommandLine(pwsh, PWSH_ARGS); // validates the command now, not at first use
 
     async function run(operation: PublisherOperation, req: SetServerRequest): Promise<unknown> {
         validateRequest(req);
         const secrets = [req.domainCredential.password, opts.cloudPassword, shell.type === "ssh" ? shell.privateKeyPem : undefined];
         const scrub = makeScrubber(secrets);
         const log = (line: string) => opts.onLog?.(scrub(plainText(line)));
-        const ctx = { operation, domain: req.domain, scrub };
+        const ctx = { operation, domain: req.domain, scrub, host };
 
         const script: ScriptRequest = {
             operation,
@@ -98,13 +118,14 @@ export function createPowerShellPublisher(opts: PowerShellPublisherOptions): Ker
         const label = `${CMDLETS[operation]} ${req.domain} (${where})`;
         const env = childEnvironment(process.env, secrets);
         const started = Date.now();
+        if (host === "pwsh") log(`${label}: warning: ${PWSH_HOST_WARNING}`);
         log(`${label}: starting${script.rotateServerKey ? " with -RotateServerKey" : ""}${script.force ? " -Force" : ""}`);
 
         let outcome: ProcessOutcome;
         try {
             outcome = shell.type === "ssh"
-                ? await withPrivateKeyFile(shell.privateKeyPem, (keyPath) => runProcess({
-                    command: ssh, args: sshArgs(shell, keyPath, remoteCommandLine(pwsh, PWSH_ARGS)), stdin, env, timeoutMs, label,
+                ? await withSshFiles(shell, (files) => runProcess({
+                    command: ssh, args: sshArgs(shell, files, remoteCommandLine(pwsh, PWSH_ARGS)), stdin, env, timeoutMs, label,
                     stoppedOnTimeout: `the ssh client was stopped, and the script ends pwsh on the host by itself within ${SELF_STOP_MARGIN_MS / 1000} s`,
                 }))
                 : await runProcess({ command: pwsh, args: PWSH_ARGS, stdin, env, timeoutMs, label });

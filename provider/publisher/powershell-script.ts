@@ -169,7 +169,10 @@ export function buildScriptBody(req: ScriptRequest): string {
         "}",
         "function Select-PekServer($Server) {",
         "    if ($null -eq $Server) { return $null }",
-        `    return @($Server)[0] | Select-Object -Property ${SERVER_PROPERTIES.join(", ")}`,
+        // the names as an array of literals, not bare words: the same to PowerShell, and the form
+        // tree-sitter-powershell reads (it has no comma list of bare-word arguments), so the
+        // grammar test (test/unit/publisher/powershell-grammar.test.ts) can check the whole script
+        `    return @($Server)[0] | Select-Object -Property @(${SERVER_PROPERTIES.map((p) => `'${p}'`).join(", ")})`,
         "}",
         "$fields = $SecretsLine.Split(' ')",
         `if ($fields.Length -ne 4 -or $fields[0] -ne '${SECRETS_LINE_TAG}') {`,

@@ -12,7 +12,7 @@ import {
     DEFAULT_TIMEOUTS_SECONDS, DRIFT_INPUT, REPLACES_DOMAIN_INPUT, inputsOf, normalizeDomain, type AzureADKerberosServerInputs, type OperationTimeouts,
 } from "../kerberos/model";
 import { converge, readServer, removeServer } from "../kerberos/reconciler";
-import { UNKNOWN, validateInputs } from "../kerberos/validation";
+import { inputWarnings, UNKNOWN, validateInputs } from "../kerberos/validation";
 
 /** Per I/O call (publisher request, Graph request) at most this long, and never longer than the operation. */
 const CALL_TIMEOUT_MS = 120_000;
@@ -52,6 +52,8 @@ export const azureADKerberosServerProvider = {
     },
 
     async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
+        // a check result has no warnings; the engine shows what a provider writes to stderr
+        for (const w of inputWarnings(news ?? {})) process.stderr.write(`warning: AzureADKerberosServer ${typeof news?.domain === "string" ? news.domain : ""}: ${w}\n`);
         return { inputs: markReplacement(olds ?? {}, news ?? {}), failures: validateInputs(news ?? {}) };
     },
 

@@ -34,7 +34,7 @@ const errors: ProviderError[] = [];
 function publisher(extra: Partial<PowerShellPublisherOptions> = {}) {
     return createPowerShellPublisher({
         shell: { type: "local" }, cloudUserPrincipalName: "kerberos-admin@lab.onmicrosoft.com", cloudPassword,
-        pwshCommand: STANDIN, timeoutMs: 60_000, onLog: (l) => logs.push(l), ...extra,
+        command: STANDIN, timeoutMs: 60_000, onLog: (l) => logs.push(l), ...extra,
     });
 }
 
@@ -224,9 +224,9 @@ describe("over SSH to a throwaway sshd on 127.0.0.1", () => {
     // npm test installs openssh-server (scripts/test.sh); a missing sshd is a failure, not a skip
     test("sshd is available", () => expect(sshdAvailable()).toBe(true));
     let server: ThrowawaySshd;
-    const sshPublisher = (extra: Partial<{ knownHostsFile: string; privateKeyPem: string }> = {}) => publisher({
-        shell: { type: "ssh", host: "127.0.0.1", user: server.user, port: server.port, privateKeyPem: server.clientKeyPem, knownHostsFile: server.knownHostsFile, ...extra },
-        pwshCommand: undefined, // the remote PATH's pwsh: the stand-in
+    const sshPublisher = (extra: Partial<{ hostKey: string; privateKeyPem: string }> = {}) => publisher({
+        shell: { type: "ssh", host: "127.0.0.1", user: server.user, port: server.port, privateKeyPem: server.clientKeyPem, hostKey: server.hostKey, ...extra },
+        command: undefined, // the default host: powershell.exe on the remote PATH, the stand-in
         sshCommand: SSH_RECORDER,
     });
 
@@ -261,13 +261,17 @@ describe("over SSH to a throwaway sshd on 127.0.0.1", () => {
             // ssh had the key as a mode-600 file named with -i; the file is gone now
             expect(rec.keyMode).toBe("600");
             expect(fs.existsSync(rec.keyPath)).toBe(false);
-            expect(rec.argv.slice(-3)).toEqual(["--", "127.0.0.1", `pwsh ${PWSH_ARGS.join(" ")}`]);
-            expect(rec.argv).toEqual(expect.arrayContaining(["-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${server.knownHostsFile}`]));
+            expect(rec.argv.slice(-3)).toEqual(["--", "127.0.0.1", `powershell.exe ${PWSH_ARGS.join(" ")}`]);
+            expect(rec.argv).toEqual(expect.arrayContaining(["-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=yes", "-o", "GlobalKnownHostsFile=none"]));
+            // the host key input went to a temp known_hosts file beside the key, gone now too
+            const knownHosts = (rec.argv as string[]).find((a) => a.startsWith("UserKnownHostsFile="))!.slice("UserKnownHostsFile=".length);
+            expect(path.dirname(knownHosts)).toBe(path.dirname(rec.keyPath));
+            expect(fs.existsSync(knownHosts)).toBe(false);
         }
     }, 60_000);
 
     it("an unknown host key is refused: PublisherSshHostKeyRejected", async () => {
-        const e = await failure(sshPublisher({ knownHostsFile: server.wrongKnownHostsFile }).get(req));
+        const e = await failure(sshPublisher({ hostKey: server.wrongHostKey }).get(req));
         expect(e.code).toBe("PublisherSshHostKeyRejected");
     }, 60_000);
 
@@ -291,8 +295,9 @@ describe("over SSH to a throwaway sshd on 127.0.0.1", () => {
         const TIMEOUT_MS = 3000;
         let hanging: ThrowawaySshd;
         const hangingPublisher = () => publisher({
-            shell: { type: "ssh", host: "127.0.0.1", user: hanging.user, port: hanging.port, privateKeyPem: hanging.clientKeyPem, knownHostsFile: hanging.knownHostsFile },
-            pwshCommand: undefined, sshCommand: SSH_RECORDER, timeoutMs: TIMEOUT_MS,
+            shell: { type: "ssh", host: "127.0.0.1", user: hanging.user, port: hanging.port, privateKeyPem: hanging.clientKeyPem, hostKey: hanging.hostKey },
+            // the explicit choice: pwsh on the remote PATH, the stand-in
+            command: undefined, host: "pwsh", sshCommand: SSH_RECORDER, timeoutMs: TIMEOUT_MS,
         });
         const remoteLeftovers = () => processesWith("environ", `PEK_IT_HANG_MARKER=${marker}`);
 
@@ -305,7 +310,7 @@ describe("over SSH to a throwaway sshd on 127.0.0.1", () => {
             await hanging?.stop();
         });
 
-        it("times out at the publisher's timeoutMs: PublisherTimeout, and neither the local ssh nor the remote pwsh and its child is left running", async () => {
+        it("times out at the publisher's limit: PublisherTimeout, and neither the local ssh nor the remote pwsh and its child is left running", async () => {
             const recsBefore = new Set(fs.readdirSync(recordDir));
             const sshRecsBefore = new Set(fs.readdirSync(sshRecordDir));
             expect(remoteLeftovers()).toEqual([]);
@@ -333,7 +338,7 @@ describe("over SSH to a throwaway sshd on 127.0.0.1", () => {
             expect(e.retryable).toBe(true);
             expect(e.message).toBe(`Set-AzureADKerberosServer ${DOMAIN} (ssh ${hanging.user}@127.0.0.1:${hanging.port}) did not finish within 3 s; ` +
                 "the ssh client was stopped, and the script ends pwsh on the host by itself within 2 s. " +
-                "Raise the publisher's timeoutMs if the domain controllers or Entra are slow to answer");
+                "If the domain controllers or Entra are slow to answer, raise the resource's timeouts (a PowerShell run gets the operation's limit, at most 120 s)");
             for (const s of [domainPassword, cloudPassword, hanging.clientKeyPem.split("\n")[1]]) expect(`${e.message} ${JSON.stringify(e)}`).not.toContain(s);
             expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
             expect(took).toBeLessThan(TIMEOUT_MS + 5000);

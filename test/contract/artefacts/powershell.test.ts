@@ -97,10 +97,11 @@ describe("real error texts mapped to the product's error codes", () => {
         "Strong authentication is required": "DomainStrongAuthRequired",
         "ServiceCredentials MUST be zero": "PublisherModuleOutdated",
         "Microsoft.Online.PasswordSynchronization.Rpc.dll": "PublisherRuntimeMissing",
-        // -SetupCloudTrust only; the product never passes it, so these pass through with the module's words
-        "Collision setting top level names": "PublisherCommandFailed",
-        "LsaCreateTrustedDomainEx 0x549": "PublisherCommandFailed",
-        "AADSTS5000225": "PublisherCommandFailed",
+        // -SetupCloudTrust only (the product never passes it), mapped with the sources' advice all the same
+        "Collision setting top level names": "KerberosTrustNameCollision",
+        "LsaCreateTrustedDomainEx 0x549": "KerberosTrustChildDomain",
+        // Entra's own error text: the AADSTS code is part of the message
+        "AADSTS5000225": "CloudTenantBlocked",
         // ADAL's refusal of a sign-in prompt in a session without a desktop (the module ships ADAL)
         "not running in UserInteractive mode": "PublisherInteractionRequired",
     };
@@ -111,7 +112,7 @@ describe("real error texts mapped to the product's error codes", () => {
 
     test.each(observed.map((e) => [Object.keys(EXPECTED).find((k) => e.text.includes(k))!, e] as const))("%s", (key, e) => {
         // the error view prefixes "<Cmdlet> : "; $_.Exception.Message, which the script reports, does not
-        const message = String(e.text).replace(/^[\w-]+ ?: /, "");
+        const message = String(e.text).replace(/^[A-Z][a-z]+-[A-Za-z]+ ?: /, "");
         const type = e.exceptionType ?? String(e.fullyQualifiedErrorId ?? "System.Exception").split(",")[0];
         const err = mapModuleError({ type, message, inner: [] }, { operation: "set", domain: "contoso.com", scrub: makeScrubber([]) });
         expect(err.code).toBe(EXPECTED[key]);

@@ -1,7 +1,7 @@
 // check: every input validated without I/O, each failure naming its input path. Table-driven: one
 // row per rule, each row a change to a valid baseline and the paths that must fail.
 import { rootCertificates } from "node:tls";
-import { validateInputs, UNKNOWN } from "../../../provider/kerberos/validation";
+import { inputWarnings, validateInputs, UNKNOWN } from "../../../provider/kerberos/validation";
 
 // a real certificate: check parses PEM, so a text with only the BEGIN line is refused
 const CA = rootCertificates[0];
@@ -14,6 +14,11 @@ const base = () => ({
 });
 
 type Row = [name: string, change: (i: any) => void, failing: string[], reason?: RegExp];
+
+// an ssh shell with a real-shaped ed25519 host key (type string, then 32 bytes)
+const HOST_KEY = `ssh-ed25519 ${Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from("ssh-ed25519"), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 9)]).toString("base64")}`;
+const ssh = () => ({ type: "ssh", host: "adm01.corp.example.com", user: "svc", privateKey: { env: "K" }, hostKey: HOST_KEY });
+const ps = (extra: object = {}) => ({ type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", shell: ssh(), ...extra });
 
 const rows: Row[] = [
     ["a valid baseline", () => undefined, []],
@@ -39,9 +44,27 @@ const rows: Row[] = [
     ["publisher type unknown", (i) => { i.publisher = { type: "rest" }; }, ["publisher.type"]],
     ["lab endpoint http", (i) => { i.publisher.endpoint = "http://127.0.0.1:1/lab"; }, ["publisher.endpoint"], /https/],
     ["lab publisher without graph", (i) => { delete i.graph; }, ["graph"], /graph is required with publisher.type "lab"/],
-    ["powershell without graph is fine", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", cloudPassword: { env: "CLOUD_PW" } }; delete i.graph; }, []],
-    ["powershell without UPN", (i) => { i.publisher = { type: "powershell" }; }, ["publisher.cloudUserPrincipalName"]],
-    ["powershell cloudPassword as a value", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", cloudPassword: "pw-value" }; }, ["publisher.cloudPassword"]],
+    ["powershell without graph is fine", (i) => { i.publisher = ps({ cloudPassword: { env: "CLOUD_PW" } }); delete i.graph; }, []],
+    ["powershell local on a non-Windows provider", (i) => { i.publisher = ps({ shell: { type: "local" } }); }, ["publisher.shell"], /runs on linux: the module runs only on Windows/],
+    ["powershell without shell is local: refused on a non-Windows provider", (i) => { i.publisher = ps({ shell: undefined }); }, ["publisher.shell"], /\(the default\)/],
+    ["powershell host pwsh is an explicit choice", (i) => { i.publisher = ps({ host: "pwsh" }); }, []],
+    ["powershell host windowsPowerShell", (i) => { i.publisher = ps({ host: "windowsPowerShell" }); }, []],
+    ["powershell host unknown", (i) => { i.publisher = ps({ host: "powershell.exe" }); }, ["publisher.host"], /"windowsPowerShell".*"pwsh"/],
+    ["powershell unknown key (pwshCommand)", (i) => { i.publisher = ps({ pwshCommand: "pwsh" }); }, ["publisher.pwshCommand"]],
+    ["powershell shell unknown key", (i) => { i.publisher = ps({ shell: { ...ssh(), knownHostsFile: "/k" } }); }, ["publisher.shell.knownHostsFile"]],
+    ["powershell ssh without hostKey is fine (ssh's own known_hosts)", (i) => { i.publisher = ps({ shell: { ...ssh(), hostKey: undefined } }); }, []],
+    ["powershell ssh hostKey as a known_hosts line", (i) => { i.publisher = ps({ shell: { ...ssh(), hostKey: `adm01.corp.example.com ${HOST_KEY}` } }); }, []],
+    ["powershell ssh hostKey not a key", (i) => { i.publisher = ps({ shell: { ...ssh(), hostKey: "ssh-ed25519 AAAA" } }); }, ["publisher.shell.hostKey"], /not a ssh-ed25519 public key/],
+    ["powershell with a DN directory account needs domainCredential", (i) => { i.directory.username = "CN=admin,CN=Users,DC=corp,DC=example,DC=com"; i.publisher = ps(); }, ["publisher.domainCredential"], /UPN/],
+    ["powershell with a DN directory account and domainCredential", (i) => {
+        i.directory.username = "CN=ldap-reader,CN=Users,DC=corp,DC=example,DC=com";
+        i.publisher = ps({ domainCredential: { username: "da@corp.example.com", password: { env: "DA_PW" } } });
+    }, []],
+    ["powershell domainCredential down-level name", (i) => { i.publisher = ps({ domainCredential: { username: "CORP\\da", password: { env: "DA_PW" } } }); }, ["publisher.domainCredential.username"], /UPN/],
+    ["powershell domainCredential password as a value", (i) => { i.publisher = ps({ domainCredential: { username: "da@corp.example.com", password: "pw-value" } }); }, ["publisher.domainCredential.password"]],
+    ["powershell domainCredential unknown key", (i) => { i.publisher = ps({ domainCredential: { username: "da@corp.example.com", password: { env: "P" }, domain: "x" } }); }, ["publisher.domainCredential.domain"]],
+    ["powershell without UPN", (i) => { i.publisher = { type: "powershell", shell: ssh() }; }, ["publisher.cloudUserPrincipalName"]],
+    ["powershell cloudPassword as a value", (i) => { i.publisher = ps({ cloudPassword: "pw-value" }); }, ["publisher.cloudPassword"]],
     ["powershell ssh without key", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", shell: { type: "ssh", host: "h", user: "u" } }; }, ["publisher.shell.privateKey"]],
     ["powershell ssh bad port", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", shell: { type: "ssh", host: "h", user: "u", privateKey: { env: "K" }, port: 70000 } }; }, ["publisher.shell.port"]],
     ["powershell shell unknown", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", shell: { type: "winrm" } }; }, ["publisher.shell"]],
@@ -93,11 +116,27 @@ describe("validateInputs (check, no I/O)", () => {
     test.each(rows.map(([name, change, failing, reason]) => ({ name, change, failing, reason })))("$name", ({ change, failing, reason }) => {
         const inputs = base();
         change(inputs);
-        const failures = validateInputs(inputs);
+        const failures = validateInputs(inputs, { platform: "linux" });
         expect(failures.map((f) => f.property).sort()).toEqual([...failing].sort());
         if (reason) expect(failures.map((f) => f.reason).join("\n")).toMatch(reason);
         // every reason names its own input path
         for (const f of failures) expect(f.reason).toContain(f.property.replace(/\[\d+\]$/, ""));
+    });
+
+    test("local mode passes on a Windows provider, with or without an explicit shell", () => {
+        for (const shell of [undefined, { type: "local" }]) {
+            const inputs: any = base();
+            inputs.publisher = ps({ shell });
+            expect(validateInputs(inputs, { platform: "win32" })).toEqual([]);
+        }
+    });
+
+    test("host pwsh passes check with a warning naming the known failure; the default warns of nothing", () => {
+        const inputs: any = base();
+        inputs.publisher = ps({ host: "pwsh" });
+        expect(inputWarnings(inputs)).toEqual([expect.stringContaining("Operation is not supported on this platform")]);
+        inputs.publisher = ps();
+        expect(inputWarnings(inputs)).toEqual([]);
     });
 
     test("a secret given as a value is never repeated in the failure", () => {

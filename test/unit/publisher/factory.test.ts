@@ -44,20 +44,27 @@ describe("createPublisher", () => {
             shell: { type: "ssh", host: "win1.corp.example.com", user: "svc", privateKey: { env: "SSH_KEY" } },
         }, c);
         expect(c.resolved).toEqual(["publisher.shell.privateKey", "publisher.cloudPassword"]);
-        expect(h.domainCredential.username).toBe(directory.username);
-        expect(h.description).toBe("PowerShell publisher (ssh svc@win1.corp.example.com)");
+        expect(h.domainCredential).toEqual({ username: directory.username, password: directory.password });
+        expect(h.description).toBe("PowerShell publisher (powershell.exe over ssh svc@win1.corp.example.com)");
     });
 
     test("powershell locally, interactive cloud sign-in (no cloudPassword): nothing resolved", () => {
         const c = ctx();
         const h = createPublisher({ type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com" }, c);
         expect(c.resolved).toEqual([]);
-        expect(h.description).toBe("PowerShell publisher (local pwsh)");
+        expect(h.description).toBe("PowerShell publisher (powershell.exe, local)");
+        expect(createPublisher({ type: "powershell", host: "pwsh", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com" }, c).description)
+            .toBe("PowerShell publisher (pwsh, local)");
     });
 
-    test("domainCredentialFromDirectory: false is refused clearly (not implemented)", () => {
-        expect(() => createPublisher({ type: "powershell", cloudUserPrincipalName: "a@b.c", domainCredentialFromDirectory: false }, ctx()))
-            .toThrow(expect.objectContaining({ input: "publisher.domainCredentialFromDirectory" }));
+    test("publisher.domainCredential is the module's -DomainCredential, apart from the directory account", () => {
+        const c = ctx();
+        const h = createPublisher({
+            type: "powershell", cloudUserPrincipalName: "a@b.c",
+            domainCredential: { username: "da@child.corp.example.com", password: { env: "DA_PW" } },
+        }, c);
+        expect(c.resolved).toEqual(["publisher.domainCredential.password"]);
+        expect(h.domainCredential).toEqual({ username: "da@child.corp.example.com", password: "value-of-DA_PW" });
     });
 
     test("an unknown type", () => {

@@ -21,7 +21,7 @@ const savedEnv = { ...process.env };
 function publisher(extra: Partial<PowerShellPublisherOptions> = {}) {
     return createPowerShellPublisher({
         shell: { type: "local" }, cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", cloudPassword: CLOUD_PW,
-        pwshCommand: STANDIN, timeoutMs: 15_000, onLog: (l) => logs.push(l), ...extra,
+        command: STANDIN, timeoutMs: 15_000, onLog: (l) => logs.push(l), ...extra,
     });
 }
 
@@ -101,6 +101,26 @@ describe("known module errors through pwsh", () => {
     });
 });
 
+describe("the PowerShell host", () => {
+    it("host pwsh logs a warning naming the known failure; the default (Windows PowerShell) does not", async () => {
+        await publisher({ host: "pwsh" }).get(req).catch(() => undefined);
+        expect(logs.filter((l) => l.includes("warning:"))).toEqual([expect.stringContaining("Operation is not supported on this platform")]);
+        logs = [];
+        await publisher().get(req).catch(() => undefined);
+        expect(logs.filter((l) => l.includes("warning:"))).toEqual([]);
+    });
+
+    it("runs powershell.exe by default and pwsh when chosen, and says which is missing", async () => {
+        const env = { ...process.env, PATH: "/nonexistent" };
+        process.env = env;
+        const dflt = await failure(publisher({ command: undefined }).get(req));
+        expect(dflt.code).toBe("PublisherShellNotFound");
+        expect(dflt.message).toContain('"powershell.exe" was not found on this machine. publisher.host "windowsPowerShell" runs powershell.exe');
+        const seven = await failure(publisher({ command: undefined, host: "pwsh" }).get(req));
+        expect(seven.message).toContain('"pwsh" was not found');
+    });
+});
+
 describe("PowerShell misbehaving", () => {
     it("hangs: killed with its children at the timeout, PublisherTimeout (retryable)", async () => {
         process.env.STANDIN_FAIL = "hang";
@@ -138,7 +158,7 @@ describe("PowerShell misbehaving", () => {
     });
 
     it("is not installed: PublisherShellNotFound", async () => {
-        const e = await failure(publisher({ pwshCommand: "/nonexistent/pwsh" }).get(req));
+        const e = await failure(publisher({ command: "/nonexistent/pwsh" }).get(req));
         expect(e.code).toBe("PublisherShellNotFound");
     });
 });
@@ -183,7 +203,7 @@ describe("inputs are checked before anything runs", () => {
         const bad: Partial<PowerShellPublisherOptions>[] = [
             { cloudUserPrincipalName: "x'; whoami" }, { cloudPassword: "" }, { timeoutMs: 0 }, { shell: { type: "nope" } as any },
             { shell: { type: "ssh", host: "-oProxyCommand=id", user: "u", privateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----" } },
-            { shell: { type: "ssh", host: "h", user: "u", privateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----" }, pwshCommand: "pwsh & calc" },
+            { shell: { type: "ssh", host: "h", user: "u", privateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----" }, command: "pwsh & calc" },
         ];
         for (const b of bad) expect(() => publisher(b)).toThrow(ProviderError);
     });
@@ -198,16 +218,42 @@ describe("the stand-in refuses what it does not recognize", () => {
         expect(run(buildStdin(script, secrets)).status).toBe(0);
     });
 
-    it("refuses a changed body, bootstrap, command line or encoding", () => {
+    /** The error the stand-in reported as the module's, from its result line. */
+    const reported = (r: ReturnType<typeof run>) => {
+        const line = r.stdout.split("\n").find((l) => l.startsWith("PEK-RESULT-"));
+        return line ? JSON.parse(Buffer.from(line.split(" ")[1], "base64").toString()).error : undefined;
+    };
+
+    it("reads the script, not a copy of it: a statement added that PowerShell would run is fine", () => {
         const good = buildStdin(script, secrets);
-        const changed = run(good.replace("$ConfirmPreference = 'None'\n", "$ConfirmPreference = 'None'\nWrite-Host hi\n"));
-        expect(changed.status).toBe(70);
-        expect(changed.stderr).toContain("script body not recognized at line 5");
+        expect(run(good.replace("$ConfirmPreference = 'None'\n", "$ConfirmPreference = 'None'\nWrite-Host hi\n")).status).toBe(0);
+    });
+
+    it("refuses a body that does not parse, a changed bootstrap, command line or encoding", () => {
+        const good = buildStdin(script, secrets);
+        const broken = run(good.replace("} catch {", "} catch {{"));
+        expect(broken.status).toBe(70);
+        expect(broken.stderr).toContain("does not parse as PowerShell");
         expect(run(good.replace(BOOTSTRAP_LINE, BOOTSTRAP_LINE.replace("ReadToEnd", "ReadLine"))).status).toBe(70);
-        expect(run(good.replace("-Domain $domain -DomainCredential", "-Domain $domain -Confirm:$false -DomainCredential")).status).toBe(70);
         expect(run(good, ["-NoProfile", "-Command", "-"]).status).toBe(64);
         expect(run(good.replace("contoso.lab.test", "contöso.lab.test")).status).toBe(70);
         expect(run(good.replace(/\n/g, "\r\n")).status).toBe(70);
+        expect(run(good.replace(`Import-Module -Name '${"AzureADHybridAuthenticationManagement"}'`, "Import-Module -Name 'Other'")).status).toBe(70);
+    });
+
+    it.each([
+        ["an unknown parameter", "-Domain $domain -DomainCredential", "-Domain $domain -Confirm:$false -DomainCredential", /A parameter cannot be found that matches parameter name 'Confirm/],
+        ["a string where a credential goes", "-DomainCredential $domainCredential", "-DomainCredential $domain", /Cannot convert \$domain \(string\) to type credential/],
+        ["a variable the script never set", "-CloudCredential $cloudCredential", "-CloudCredential $nope", /'\$nope' cannot be retrieved because it has not been set/],
+        ["an inline literal", "-Domain $domain", "-Domain 'contoso.lab.test'", /expects a variable, got "'contoso.lab.test'"/],
+        ["both sign-ins", "-CloudCredential $cloudCredential", "-CloudCredential $cloudCredential -UserPrincipalName $cloudUserPrincipalName", /Parameter set cannot be resolved/],
+    ])("binds parameters as PowerShell would: %s is a binding error", (_name, from, to, message) => {
+        const good = buildStdin(script, secrets);
+        const stdin = good.replace(from, to);
+        expect(stdin).not.toBe(good);
+        const r = run(stdin);
+        expect(r.status).toBe(1);
+        expect(reported(r)).toMatchObject({ type: "System.Management.Automation.ParameterBindingException", message: expect.stringMatching(message) });
     });
 
     it("answers a malformed secrets line as the script would: framing error, exit 2", () => {
