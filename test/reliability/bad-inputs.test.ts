@@ -15,7 +15,7 @@ import { readDc } from "../support/kerberos-lab";
 import { DynamicProviderHost } from "../support/dynamic-host";
 import { withAdminLdap } from "../support/lab";
 import { policyExclusions, seedForeignPolicy } from "./support/ca";
-import { cloudTrustArgs, exclusionArgs, hostToRealmArgs, serverArgs } from "./support/inputs";
+import { cloudTrustArgs, graphConn, exclusionArgs, hostToRealmArgs, serverArgs } from "./support/inputs";
 import { cloudRecord, forest, REPO, reliabilityLab, requestLog, tenantState } from "./support/lab";
 import { record } from "./support/results";
 import { scanForSecrets } from "./support/secret-scan";
@@ -45,6 +45,7 @@ function base(r: Resource): Record<string, any> {
         CloudTrustPolicy: () => cloudTrustArgs(lab, `rel-bad-ctp-${run}`),
         HostToRealmMapping: () => hostToRealmArgs(lab, `rel-bad-h2r-${run}`),
         ConditionalAccessExclusion: () => exclusionArgs(lab, `rel-bad-ca-${run}`, { excludeGroups: ["Storage Users"] }),
+        Fido2SecurityKeyMethod: () => ({ graph: graphConn(lab), includeGroups: ["WHfB Pilot Users"] }),
     };
     return withProvider(r, b[r]());
 }
@@ -60,7 +61,7 @@ interface Row {
     reason?: RegExp;
 }
 
-const K = "AzureADKerberosServer", C = "CloudTrustPolicy", H = "HostToRealmMapping", X = "ConditionalAccessExclusion";
+const K = "AzureADKerberosServer", C = "CloudTrustPolicy", H = "HostToRealmMapping", X = "ConditionalAccessExclusion", F = "Fido2SecurityKeyMethod";
 const rows: Row[] = [
     // --- malformed domain names and URLs
     { resource: K, what: "domain with an empty label", input: "domain", change: (i) => { i.domain = "contoso..lab.test"; }, reason: /not a DNS domain name/ },
@@ -130,6 +131,9 @@ const rows: Row[] = [
     { resource: X, what: "an oversized exclusion list", input: "excludeGroups", change: (i) => { i.excludeGroups = Array.from({ length: 101 }, (_, n) => `Group ${n}`); }, reason: /at most 100/ },
     { resource: X, what: "nothing to exclude", input: "excludeApplications", change: (i) => { delete i.excludeGroups; } },
     { resource: X, what: "a certificate private key value", input: "graph.credential.certificatePem", change: (i) => { i.graph.credential = { type: "clientCertificate", clientId: lab.emulator.app.clientId, certificatePem: PEM_KEY }; }, secret: PEM_KEY },
+    { resource: F, what: "a malformed AAGUID", input: "keyRestrictions.aaGuids[0]", change: (i) => { i.keyRestrictions = { isEnforced: true, enforcementType: "allow", aaGuids: ["cb69481e-8ff7-4039-93ec-0a2729a154a"] }; } },
+    { resource: F, what: "key restrictions enforced with no AAGUID", input: "keyRestrictions.aaGuids", change: (i) => { i.keyRestrictions = { isEnforced: true, enforcementType: "allow", aaGuids: [] }; } },
+    { resource: F, what: "a client secret value instead of a reference", input: "graph.credential.clientSecret", change: (i) => { i.graph.credential.clientSecret = "plain-secret-value-1234"; }, secret: "plain-secret-value-1234" },
 ];
 
 /** The root program's config `cloudKerberosTrust`: validated before any resource is registered. */

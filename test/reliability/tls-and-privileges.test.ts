@@ -31,6 +31,8 @@ const otherCaDir = fs.mkdtempSync(path.join(os.tmpdir(), "reliability-other-ca-"
 const otherCa = fs.readFileSync(ensureLabCa(otherCaDir).certPath, "utf8"); // a real CA, just not the lab's
 
 const urn = (r: Resource) => resourceUrn(r, "access");
+/** every resource with a row in the README's permissions table */
+const RESOURCES: Resource[] = ["AzureADKerberosServer", "CloudTrustPolicy", "HostToRealmMapping", "ConditionalAccessExclusion", "Fido2SecurityKeyMethod"];
 
 afterAll(() => fs.rmSync(otherCaDir, { recursive: true, force: true }));
 
@@ -101,7 +103,7 @@ describe("least privilege: exactly the README's Graph permissions, per resource"
     }
 
     beforeAll(async () => {
-        expect(Object.keys(perms).sort()).toEqual(["AzureADKerberosServer", "CloudTrustPolicy", "ConditionalAccessExclusion", "HostToRealmMapping"]);
+        expect(Object.keys(perms).sort()).toEqual([...RESOURCES].sort());
         policyId = await seedForeignPolicy(lab, `rel-priv-ca-${run}`);
         for (const [r, roles] of Object.entries(perms)) {
             await app(r, roles);
@@ -121,11 +123,13 @@ describe("least privilege: exactly the README's Graph permissions, per resource"
             case "ConditionalAccessExclusion": return { ...exclusionArgs(lab, `rel-priv-ca-${run}`, {
                 excludeApplications: ["[Storage Account] labstorage.file.core.windows.net"], excludeGroups: step ? ["Storage Users", "WHfB Pilot"] : ["Storage Users"], excludeUsers: ["bob@entrakerberoslab.onmicrosoft.com"],
             }), graph: graphFor(label) };
+            // the tenant's one FIDO2 configuration: only pilot groups, so nothing of the lab's is changed for good
+            case "Fido2SecurityKeyMethod": return { graph: graphFor(label), includeGroups: step ? ["WHfB Pilot Users", "WHfB Pilot"] : ["WHfB Pilot Users"] };
         }
     };
     const idOf = (r: Resource, created: { id: string }) => (r === "AzureADKerberosServer" ? contoso.domain : created.id);
 
-    test.each(["AzureADKerberosServer", "CloudTrustPolicy", "HostToRealmMapping", "ConditionalAccessExclusion"] as Resource[])(
+    test.each(RESOURCES)(
         "%s: create, read, update and delete with exactly its README permissions", async (r) => {
             await propertyCheck("privilege", `${r} works with exactly ${perms[r].join(", ")}`, async () => {
                 const checked = await host.check(urn(r), {}, withProvider(r, inputsFor(r, r, 0)));
@@ -140,7 +144,7 @@ describe("least privilege: exactly the README's Graph permissions, per resource"
             });
         });
 
-    test.each(["AzureADKerberosServer", "CloudTrustPolicy", "HostToRealmMapping", "ConditionalAccessExclusion"] as Resource[])(
+    test.each(RESOURCES)(
         "%s: without its first README permission, a 403 that names the missing permission", async (r) => {
             await propertyCheck("privilege", `${r} without ${perms[r][0]} fails with a clear 403`, async () => {
                 const text = await refused(host, r, inputsFor(r, `${r}-minus-one`, 0));

@@ -1,14 +1,15 @@
-// The four resources' providers as Pulumi's dynamic-provider host receives them (serialized in a
+// The resources' providers as Pulumi's dynamic-provider host receives them (serialized in a
 // plain node process, as pulumi.dynamic.Resource does), for tests that drive the host directly.
 import { serializeProviderInNode } from "../../support/serialize";
 
-export type Resource = "AzureADKerberosServer" | "CloudTrustPolicy" | "HostToRealmMapping" | "ConditionalAccessExclusion";
+export type Resource = "AzureADKerberosServer" | "CloudTrustPolicy" | "HostToRealmMapping" | "ConditionalAccessExclusion" | "Fido2SecurityKeyMethod";
 
 const MODULES: Record<Resource, [string, string]> = {
     AzureADKerberosServer: ["bin/provider/resources/azure-ad-kerberos-server.js", "azureADKerberosServerProvider"],
     CloudTrustPolicy: ["bin/provider/resources/cloud-trust-policy.js", "cloudTrustPolicyProvider"],
     HostToRealmMapping: ["bin/provider/resources/host-to-realm-mapping.js", "hostToRealmMappingProvider"],
     ConditionalAccessExclusion: ["bin/provider/resources/conditional-access-exclusion.js", "conditionalAccessExclusionProvider"],
+    Fido2SecurityKeyMethod: ["bin/provider/resources/fido2-security-key-method.js", "fido2SecurityKeyMethodProvider"],
 };
 
 let serialized: Record<Resource, string> | undefined;
