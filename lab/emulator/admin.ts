@@ -39,6 +39,7 @@ export async function handleAdmin(emu: GraphEmulator, req: EmulatorRequest): Pro
             case "POST /_emulator/apps": emu.addApp(body as EmulatorApp); return ok(publicApp(body as EmulatorApp), 201);
             case "GET /_emulator/throttling": return ok(emu.throttling);
             case "PUT /_emulator/throttling": emu.setThrottling(body); return ok(emu.throttling);
+            // eventual consistency (consistency.ts; its lag and window are assumptions, docs/lab.md Limits)
             case "GET /_emulator/consistency": return ok({ ...emu.replicaLag.settings, staleServed: emu.replicaLag.staleServed });
             case "PUT /_emulator/consistency": return ok(emu.setConsistency(body));
             case "GET /_emulator/requests": return ok({ value: emu.requestLog });

@@ -22,8 +22,9 @@ export interface ConsistencySettings {
 }
 
 /**
- * The collections the issues name: CA policies, Intune configuration policies and device
- * configurations (their assignments are stored inline), and the authentication method configurations.
+ * The collections whose reads may lag: CA policies (the source above) and, as an ASSUMPTION that they
+ * replicate alike (docs/lab.md, Limits), Intune configuration policies and device configurations
+ * (their settings and assignments stored inline) and the authentication method configurations.
  */
 export const LAGGING_COLLECTIONS: CollectionName[] = ["policies", "configurationPolicies", "deviceConfigurations", "authenticationMethodConfigurations"];
 

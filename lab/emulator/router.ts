@@ -104,7 +104,8 @@ export class GraphRouter {
         }
 
         try {
-            // a GET may be served by a lagging replica (consistency.ts); writes always see the latest
+            // a GET may be served by a lagging replica (Graph is eventually consistent; the source is cited in
+            // consistency.ts: hashicorp/terraform-provider-azuread's polling); writes always see the latest
             const state = req.method === "GET" ? this.deps.state.replicaRead() : this.deps.state;
             return await route.handler({ req, claims, params, state, audit: this.deps.audit });
         } catch (e) {

@@ -70,6 +70,7 @@ function caUsers(over: Record<string, unknown>) {
     };
 }
 
+/** A v1.0 conditionalAccessPolicy with the properties the v1.0 CSDL defines for it (graph-v1.0-csdl.xml), as the real exports hold them. */
 function caPolicy(id: string, displayName: string, state: string, conditions: Record<string, unknown>, grant: string[]) {
     return {
         id, templateId: null, displayName, description: null, createdDateTime: CREATED, modifiedDateTime: null, deletedDateTime: null, state,

@@ -93,7 +93,8 @@ export class TenantState {
 
     /**
      * The tenant as one Graph read sees it: the same methods over data where a lagging replica
-     * serves older versions (consistency.ts). Built per read; it is never written through.
+     * serves older versions (consistency.ts, after hashicorp/terraform-provider-azuread's reads of an
+     * eventually consistent API). Built per read; it is never written through.
      */
     replicaRead(): TenantState {
         if (!this.lag?.recording) return this;

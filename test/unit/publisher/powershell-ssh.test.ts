@@ -59,7 +59,7 @@ describe("ssh argv", () => {
 describe("the host key input", () => {
     it("reads a bare key, a known_hosts line and ssh-keyscan output with comments", () => {
         expect(parseHostKeys(HOST_KEY)).toEqual([{ type: "ssh-ed25519", base64: ED25519 }]);
-        expect(parseHostKeys(`win1.contoso.com,10.0.0.5 ssh-ed25519 ${ED25519}`)).toEqual([{ type: "ssh-ed25519", base64: ED25519 }]);
+        expect(parseHostKeys(`win1.contoso.com,127.0.0.5 ssh-ed25519 ${ED25519}`)).toEqual([{ type: "ssh-ed25519", base64: ED25519 }]);
         const rsa = keyBlob("ssh-rsa", Buffer.alloc(64, 1));
         const scan = `# win1.contoso.com:22 SSH-2.0-OpenSSH_for_Windows_9.5\r\n[win1.contoso.com]:2222 ssh-rsa ${rsa}\r\n\n[win1.contoso.com]:2222 ssh-ed25519 ${ED25519}\n`;
         expect(parseHostKeys(scan).map((k) => k.type)).toEqual(["ssh-rsa", "ssh-ed25519"]);
