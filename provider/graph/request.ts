@@ -48,18 +48,7 @@ export async function graphRequest<T = any>(gc: GraphClient, spec: GraphRequestS
 }
 
 export async function graphRequestRaw<T = any>(gc: GraphClient, spec: GraphRequestSpec): Promise<GraphResult<T>> {
-    if (!spec.path.startsWith("/") || spec.path.includes("?")) {
-        throw new ProviderError("GRAPH_CONFIG", `graphRequest: path must start with "/" and carry no query string (use \`query\`): ${spec.path}`);
-    }
-    return execute<T>(gc, spec, { method: spec.method, version: spec.version, path: spec.path, description: spec.description }, () => {
-        let r = gc.sdk.api(spec.path).version(spec.version);
-        if (spec.query) {
-            const q: Record<string, string> = {};
-            for (const [k, v] of Object.entries(spec.query)) if (v !== undefined) q[k] = encodeURIComponent(String(v));
-            if (Object.keys(q).length) r = r.query(q); // the SDK joins key=value as given, so values are pre-encoded
-        }
-        return r;
-    });
+    return execute<T>(gc, spec, labelOf(spec), () => buildRequest(gc, spec));
 }
 
 /** What one attempt of graphSendOnce came to, when it did not succeed but may be tried again. */
@@ -79,22 +68,29 @@ export interface SendFailure {
  * any other failure is thrown.
  */
 export async function graphSendOnce(gc: GraphClient, spec: GraphRequestSpec, attempt: number): Promise<SendFailure | undefined> {
-    if (!spec.path.startsWith("/") || spec.path.includes("?") || spec.query) {
-        throw new ProviderError("GRAPH_CONFIG", `graphSendOnce: path must start with "/" and carry no query: ${spec.path}`);
-    }
-    const label: RequestLabel = { method: spec.method, version: spec.version, path: spec.path, description: spec.description };
-    const settled = await spec.pace?.();
-    let a: Attempt<unknown>;
-    try {
-        a = await attemptOnce<unknown>(gc, spec, label, () => gc.sdk.api(spec.path).version(spec.version), spec.timeoutMs ?? gc.retry.timeoutMs, attempt);
-    } finally {
-        settled?.();
-    }
+    const label = labelOf(spec);
+    const { a, delay } = await pacedAttempt(gc, spec, label, () => buildRequest(gc, spec), attempt, true);
     if (a.ok) return undefined;
-    const delay = retryDelay(gc.retry, attempt, a.failure, true);
-    if (delay === undefined) throw a.error;
+    if (delay === undefined) throw await finalError(gc, label, a);
     await sleep(delay);
     return { error: a.error, mayHaveApplied: mayHaveApplied(a.failure), waitedMs: delay };
+}
+
+function labelOf(spec: GraphRequestSpec): RequestLabel {
+    if (!spec.path.startsWith("/") || spec.path.includes("?")) {
+        throw new ProviderError("GRAPH_CONFIG", `graphRequest: path must start with "/" and carry no query string (use \`query\`): ${spec.path}`);
+    }
+    return { method: spec.method, version: spec.version, path: spec.path, description: spec.description };
+}
+
+function buildRequest(gc: GraphClient, spec: GraphRequestSpec): GraphRequest {
+    let r = gc.sdk.api(spec.path).version(spec.version);
+    if (spec.query) {
+        const q: Record<string, string> = {};
+        for (const [k, v] of Object.entries(spec.query)) if (v !== undefined) q[k] = encodeURIComponent(String(v));
+        if (Object.keys(q).length) r = r.query(q); // the SDK joins key=value as given, so values are pre-encoded
+    }
+    return r;
 }
 
 /** Follows an absolute @odata.nextLink (same Graph origin only, so the token never leaves it). */
@@ -107,27 +103,35 @@ export async function graphRequestUrl<T = any>(gc: GraphClient, url: string, spe
     return execute<T>(gc, { ...spec, method: "GET" }, { method: "GET", version, path: `/${rest.join("/")}`, description: spec.description }, () => gc.sdk.api(url));
 }
 
-async function execute<T>(gc: GraphClient, spec: Pick<GraphRequestSpec, "method" | "body" | "headers" | "idempotent" | "timeoutMs" | "pace">,
-    label: RequestLabel, build: () => GraphRequest): Promise<GraphResult<T>> {
-    const policy = gc.retry;
-    const timeoutMs = spec.timeoutMs ?? policy.timeoutMs;
+type RequestParts = Pick<GraphRequestSpec, "method" | "body" | "headers" | "idempotent" | "timeoutMs" | "pace">;
+
+async function execute<T>(gc: GraphClient, spec: RequestParts, label: RequestLabel, build: () => GraphRequest): Promise<GraphResult<T>> {
     const idempotent = isIdempotent(spec.method, spec.idempotent);
     for (let attempt = 1; ; attempt++) {
-        const settled = await spec.pace?.();
-        let a: Attempt<T>;
-        try {
-            a = await attemptOnce<T>(gc, spec, label, build, timeoutMs, attempt);
-        } finally {
-            settled?.();
-        }
+        const { a, delay } = await pacedAttempt<T>(gc, spec, label, build, attempt, idempotent);
         if (a.ok) return a.result;
-        const delay = retryDelay(policy, attempt, a.failure, idempotent);
-        if (delay === undefined) {
-            if (a.diagnose) throw (await diagnoseAuthority(gc.endpoints.authorityHost, gc.tenantId, gc.dispatcher, resourceLabel(label)).catch(() => undefined)) ?? a.error;
-            throw a.error;
-        }
+        if (delay === undefined) throw await finalError(gc, label, a);
         await sleep(delay);
     }
+}
+
+/** One attempt in its pacer slot, with the retry policy's delay before the next one (undefined: none). */
+async function pacedAttempt<T>(gc: GraphClient, spec: RequestParts, label: RequestLabel, build: () => GraphRequest,
+    attempt: number, idempotent: boolean): Promise<{ a: Attempt<T>; delay?: number }> {
+    const settled = await spec.pace?.();
+    let a: Attempt<T>;
+    try {
+        a = await attemptOnce<T>(gc, spec, label, build, spec.timeoutMs ?? gc.retry.timeoutMs, attempt);
+    } finally {
+        settled?.();
+    }
+    return { a, delay: a.ok ? undefined : retryDelay(gc.retry, attempt, a.failure, idempotent) };
+}
+
+/** The error a failure that will not be retried ends in; an authority that may be at fault is diagnosed. */
+async function finalError(gc: GraphClient, label: RequestLabel, a: Extract<Attempt<unknown>, { ok: false }>): Promise<ProviderError> {
+    if (!a.diagnose) return a.error;
+    return (await diagnoseAuthority(gc.endpoints.authorityHost, gc.tenantId, gc.dispatcher, resourceLabel(label)).catch(() => undefined)) ?? a.error;
 }
 
 async function attemptOnce<T>(gc: GraphClient, spec: Pick<GraphRequestSpec, "method" | "body" | "headers">, label: RequestLabel,
