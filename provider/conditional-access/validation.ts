@@ -3,7 +3,7 @@
 // exists in the tenant is not a `check` question (that needs Graph): diff, create and update look
 // names up before any write.
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
-import { isUpn, nameOrIdProblem, unknownInput } from "../core/grammar";
+import { isUpn, nameOrIdProblem, unknownInputs } from "../core/grammar";
 import { EXCLUSION_KINDS, INPUT_KEYS, KINDS, OUTPUT_KEYS, type ExclusionKind } from "./model";
 
 export interface CheckFailure {
@@ -31,13 +31,7 @@ export function validateInputs(news: Record<string, unknown>): CheckFailure[] {
     const out: CheckFailure[] = [];
     const fail = (property: string, reason: string) => out.push({ property, reason });
 
-    for (const [key, value] of Object.entries(news)) {
-        if (key === "__provider" || (INPUT_KEYS as readonly string[]).includes(key)) continue;
-        // the Resource class registers its outputs as undefined inputs so the SDK knows them
-        if ((OUTPUT_KEYS as readonly string[]).includes(key) && (value === undefined || value === null)) continue;
-        const u = unknownInput(key, "ConditionalAccessExclusion", INPUT_KEYS);
-        fail(u.property, u.reason);
-    }
+    out.push(...unknownInputs(news, "ConditionalAccessExclusion", INPUT_KEYS, OUTPUT_KEYS));
 
     out.push(...checkGraphConnection(news.graph, "graph"));
     checkPolicy(news.policy, fail);

@@ -2,7 +2,7 @@
 // the input path ("includeGroups[1]", "keyRestrictions.aaGuids[0]"). Whether a group exists is
 // asked of the directory afterwards (check for a create, diff for an update), still before any write.
 import { checkGraphConnection } from "../graph/check-connection";
-import { isGuid, nameOrIdProblem, unknownFields, unknownInput } from "../core/grammar";
+import { isGuid, nameOrIdProblem, unknownFields, unknownInputs } from "../core/grammar";
 import { checkOptionalBoolean, isUnknown } from "../intune/check-common";
 import { INPUT_KEYS, KEY_RESTRICTION_KEYS, OUTPUT_KEYS, SETTING_KEYS } from "./model";
 
@@ -24,13 +24,7 @@ export function validateInputs(news: Record<string, unknown>): CheckFailure[] {
     const out: CheckFailure[] = [];
     const fail: Fail = (property, reason) => out.push({ property, reason });
 
-    for (const [key, value] of Object.entries(news)) {
-        if (key === "__provider" || (INPUT_KEYS as readonly string[]).includes(key)) continue;
-        // the Resource class registers its outputs as undefined inputs so the SDK knows them
-        if ((OUTPUT_KEYS as readonly string[]).includes(key) && (value === undefined || value === null)) continue;
-        const u = unknownInput(key, "Fido2SecurityKeyMethod", INPUT_KEYS);
-        fail(u.property, u.reason);
-    }
+    out.push(...unknownInputs(news, "Fido2SecurityKeyMethod", INPUT_KEYS, OUTPUT_KEYS));
     out.push(...checkGraphConnection(news.graph, "graph"));
 
     const groups = news.includeGroups;

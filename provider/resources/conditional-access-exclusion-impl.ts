@@ -4,7 +4,6 @@
 // deadline, and lets out only scrubbed errors.
 import type * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
-import { withDeadline } from "../core/deadline";
 import { KeyedLock } from "../core/keyed-lock";
 import { ProviderError } from "../core/errors";
 import type { SecretConfig } from "../core/secrets";
@@ -19,8 +18,7 @@ import { containsUnknown } from "../intune/check-common";
 import { inputsOf } from "../conditional-access/state";
 import { validateInputs } from "../conditional-access/validation";
 import { lookupFailures } from "./check-lookups";
-// the package's one "Graph client per provider operation, secrets scrubbed from errors" helper
-import { withGraph } from "../intune/graph-session";
+import { sharedObjectOperation, type OperationName } from "./shared-object-operation";
 
 /**
  * 1 request per second per tenant (graph-apis.md §4), plus a margin: the limit is enforced on
@@ -38,17 +36,12 @@ const pacers = new PacerRegistry(CA_REQUEST_INTERVAL_MS);
 const writes = new KeyedLock();
 let stackConfig: SecretConfig | undefined;
 
-type Op = "checked" | "diffed" | "created" | "refreshed" | "updated" | "deleted";
-const WRITES: readonly Op[] = ["created", "updated", "deleted"];
-
-async function withGateway<T>(op: Op, graph: GraphConnection | undefined, label: string, fn: (gw: CaGateway) => Promise<T>): Promise<T> {
+function withGateway<T>(op: OperationName, graph: GraphConnection | undefined, label: string, fn: (gw: CaGateway) => Promise<T>): Promise<T> {
     const what = `ConditionalAccessExclusion on ${label}`;
-    if (!graph || typeof graph !== "object") throw new ProviderError("StateInvalid", `${what}: no graph connection in the inputs or state; it cannot be ${op}`, { input: "graph" });
-    return withDeadline(OPERATION_TIMEOUT_MS, `${what}: ${op}`, () => withGraph(graph, { config: stackConfig }, (gc) => {
-        const tenant = `${gc.endpoints.graphEndpoint}|${String(graph.tenantId).toLowerCase()}`;
-        const gw = graphGateway(gc, pacers.for(tenant), what);
-        return WRITES.includes(op) ? writes.run(tenant, () => fn(gw)) : fn(gw);
-    }));
+    return sharedObjectOperation({
+        op, graph, what, timeoutMs: OPERATION_TIMEOUT_MS, config: stackConfig, writes,
+        gateway: (gc, tenant) => graphGateway(gc, pacers.for(tenant), what),
+    }, fn);
 }
 
 function requireState(props: any, op: string): ConditionalAccessExclusionState {

@@ -3,7 +3,6 @@
 // fido2/operations.ts, bounds it with a deadline, and lets out only scrubbed errors.
 import type * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
-import { withDeadline } from "../core/deadline";
 import { KeyedLock } from "../core/keyed-lock";
 import { ProviderError } from "../core/errors";
 import type { SecretConfig } from "../core/secrets";
@@ -15,8 +14,7 @@ import { createFido2, createLookups, deleteFido2, diffLookups, planFido2Diff, re
 import { validateInputs } from "../fido2/validation";
 import { containsUnknown } from "../intune/check-common";
 import { lookupFailures } from "./check-lookups";
-// the package's one "Graph client per provider operation, secrets scrubbed from errors" helper
-import { withGraph } from "../intune/graph-session";
+import { sharedObjectOperation, type OperationName } from "./shared-object-operation";
 
 const OPERATION_TIMEOUT_MS = 10 * 60_000;
 const WHAT = "Fido2SecurityKeyMethod";
@@ -26,16 +24,8 @@ const WHAT = "Fido2SecurityKeyMethod";
 const writes = new KeyedLock();
 let stackConfig: SecretConfig | undefined;
 
-type Op = "checked" | "diffed" | "created" | "refreshed" | "updated" | "deleted";
-const WRITES: readonly Op[] = ["created", "updated", "deleted"];
-
-async function withGateway<T>(op: Op, graph: GraphConnection | undefined, fn: (gw: Fido2Gateway) => Promise<T>): Promise<T> {
-    if (!graph || typeof graph !== "object") throw new ProviderError("StateInvalid", `${WHAT}: no graph connection in the inputs or state; it cannot be ${op}`, { input: "graph" });
-    return withDeadline(OPERATION_TIMEOUT_MS, `${WHAT}: ${op}`, () => withGraph(graph, { config: stackConfig }, (gc) => {
-        const gw = fido2Gateway(gc, WHAT);
-        const tenant = `${gc.endpoints.graphEndpoint}|${String(graph.tenantId).toLowerCase()}`;
-        return WRITES.includes(op) ? writes.run(tenant, () => fn(gw)) : fn(gw);
-    }));
+function withGateway<T>(op: OperationName, graph: GraphConnection | undefined, fn: (gw: Fido2Gateway) => Promise<T>): Promise<T> {
+    return sharedObjectOperation({ op, graph, what: WHAT, timeoutMs: OPERATION_TIMEOUT_MS, config: stackConfig, writes, gateway: (gc) => fido2Gateway(gc, WHAT) }, fn);
 }
 
 function requireState(props: any, op: string): Fido2SecurityKeyMethodState {
