@@ -48,13 +48,7 @@ describe("ConditionalAccessExclusion through the real Pulumi engine against the 
         c = await stack([{ name: "typo", policy: doomed, excludeGroups: [`No Such Group ${run}`] }]);
     }, 120_000);
 
-    afterAll(async () => {
-        for (const t of stacks) await t.stack.destroy().catch(() => undefined);
-        for (const t of stacks) await t.dispose();
-        await ca.deletePolicy(ids.shared).catch(() => undefined);
-        await ca.deletePolicy(ids.doomed).catch(() => undefined);
-        await ca.close();
-    }, 300_000);
+    afterAll(() => ca.tearDown(stacks, [ids.shared, ids.doomed]), 300_000);
 
     test("stack A then stack B: each adds its own entries; B owns neither the pre-existing group nor A's", async () => {
         const upA = await a.stack.up({ onOutput });

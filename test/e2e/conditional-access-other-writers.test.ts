@@ -31,12 +31,7 @@ describe("another writer on the same policy while the product's write is throttl
         t = await createTestStack({ programDir: PROGRAM, env: labSecretEnv(lab), config: { ...ca.programConfig(), exclusions: { value: "[]" } } });
     }, 120_000);
 
-    afterAll(async () => {
-        await t?.stack.destroy().catch(() => undefined);
-        await t?.dispose();
-        await ca.deletePolicy(policyId).catch(() => undefined);
-        await ca.close();
-    }, 300_000);
+    afterAll(() => ca.tearDown([t], [policyId]), 300_000);
 
     // round i: create (pilot group), update (pilot + storage), delete; repeated
     const phases = [

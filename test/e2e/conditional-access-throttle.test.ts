@@ -35,12 +35,7 @@ describe("10 exclusions across 5 policies under the 1 request/second throttle", 
         t = await createTestStack({ programDir: PROGRAM, env: labSecretEnv(lab), config: { ...ca.programConfig(), exclusions: { value: JSON.stringify(exclusions) } } });
     }, 120_000);
 
-    afterAll(async () => {
-        await t?.stack.destroy().catch(() => undefined);
-        await t?.dispose();
-        for (const id of ids) await ca.deletePolicy(id).catch(() => undefined);
-        await ca.close();
-    }, 300_000);
+    afterAll(() => ca.tearDown([t], ids), 300_000);
 
     async function fetchThrottling(): Promise<any> {
         const dispatcher = new Agent({ connect: { ca: [labCa(lab)] } });

@@ -39,12 +39,7 @@ describe("every Graph resource kind against lagging replicas", () => {
         staleBefore = (await labConsistency(lab)).staleServed;
     }, 120_000);
 
-    afterAll(async () => {
-        await t?.stack.destroy().catch(() => undefined);
-        await t?.dispose();
-        await ca.deletePolicy(policyId).catch(() => undefined);
-        await ca.close();
-    }, 300_000);
+    afterAll(() => ca.tearDown([t], [policyId]), 300_000);
 
     test("create, then a refreshing preview finds nothing to change", async () => {
         expect((await t.stack.up()).summary.resourceChanges).toMatchObject({ create: 4 });

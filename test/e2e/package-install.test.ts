@@ -60,10 +60,7 @@ describe(`the npm pack tarball, installed next to @pulumi/pulumi ${SDK_VERSION}`
     }, 240_000);
 
     afterAll(async () => {
-        await t?.stack.destroy().catch(() => undefined);
-        await t?.dispose();
-        if (policyId) await ca.deletePolicy(policyId).catch(() => undefined);
-        await ca.close();
+        await ca.tearDown([t], [policyId]);
         fs.rmSync(dir, { recursive: true, force: true });
     }, 120_000);
 

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { Agent } from "undici";
 import type { LabInfo } from "../../lab/layout";
+import type { TestStack } from "./stack";
 import { resolveSecret } from "../../provider/core/secrets";
 import { createGraphClient, graphRequest, graphRequestRaw, type GraphClient } from "../../provider/graph";
 import { RequestPacer } from "../../provider/graph/pacer";
@@ -114,6 +115,14 @@ export class CaLab {
         } catch (e) {
             if (!isProviderError(e, "GRAPH_NOT_FOUND")) throw e;
         }
+    }
+
+    /** After a test file: destroy and remove its stacks, delete its policies, close the clients; nothing here fails the file. */
+    async tearDown(stacks: (TestStack | undefined)[], policyIds: string[]): Promise<void> {
+        for (const t of stacks) await t?.stack.destroy().catch(() => undefined);
+        for (const t of stacks) await t?.dispose();
+        for (const id of policyIds) if (id) await this.deletePolicy(id).catch(() => undefined);
+        await this.close();
     }
 
     async close(): Promise<void> {
