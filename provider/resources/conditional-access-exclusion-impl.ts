@@ -14,10 +14,9 @@ import { hasChanges, planDiff } from "../conditional-access/diff";
 import { graphGateway, type CaGateway } from "../conditional-access/graph-gateway";
 import type { ConditionalAccessExclusionState } from "../conditional-access/model";
 import { createExclusion, createLookups, deleteExclusion, diffLookups, readExclusion, stateLabel, updateExclusion } from "../conditional-access/operations";
-import { containsUnknown } from "../intune/check-common";
 import { inputsOf } from "../conditional-access/state";
 import { validateInputs } from "../conditional-access/validation";
-import { lookupFailures } from "./check-lookups";
+import { checkWithLookups } from "./check-lookups";
 import { sharedObjectOperation, type OperationName } from "./shared-object-operation";
 
 /**
@@ -57,15 +56,8 @@ export const conditionalAccessExclusionImpl = {
     },
 
     async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
-        const failures = validateInputs(news ?? {});
-        // Inputs that are well-formed but name something that does not exist can only be found by
-        // asking the directory. For a resource about to be created, `check` is the only call a
-        // preview makes, so the (read-only) lookups run here; an existing resource does them in diff.
         const creating = !olds || typeof olds.policyId !== "string";
-        if (failures.length === 0 && creating && !containsUnknown(news)) {
-            failures.push(...await lookupFailures(() => withGateway("checked", news.graph, `policy "${news.policy}"`, (gw) => createLookups(gw, inputsOf(news)))));
-        }
-        return { inputs: news, failures };
+        return checkWithLookups(news, validateInputs(news ?? {}), creating, () => withGateway("checked", news.graph, `policy "${news.policy}"`, (gw) => createLookups(gw, inputsOf(news))));
     },
 
     async diff(_id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult> {

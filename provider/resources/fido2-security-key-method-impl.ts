@@ -12,8 +12,7 @@ import { fido2Gateway, type Fido2Gateway } from "../fido2/gateway";
 import { inputsOf, type Fido2SecurityKeyMethodState } from "../fido2/model";
 import { createFido2, createLookups, deleteFido2, diffLookups, planFido2Diff, readFido2, updateFido2 } from "../fido2/operations";
 import { validateInputs } from "../fido2/validation";
-import { containsUnknown } from "../intune/check-common";
-import { lookupFailures } from "./check-lookups";
+import { checkWithLookups } from "./check-lookups";
 import { sharedObjectOperation, type OperationName } from "./shared-object-operation";
 
 const OPERATION_TIMEOUT_MS = 10 * 60_000;
@@ -41,13 +40,8 @@ export const fido2SecurityKeyMethodImpl = {
     },
 
     async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
-        const failures = validateInputs(news ?? {});
-        // a preview of a new resource calls only check: the (read-only) group lookups run here
         const creating = !olds || !Array.isArray(olds.ownedGroupIds);
-        if (failures.length === 0 && creating && !containsUnknown(news)) {
-            failures.push(...await lookupFailures(() => withGateway("checked", news.graph, (gw) => createLookups(gw, inputsOf(news)))));
-        }
-        return { inputs: news, failures };
+        return checkWithLookups(news, validateInputs(news ?? {}), creating, () => withGateway("checked", news.graph, (gw) => createLookups(gw, inputsOf(news))));
     },
 
     async diff(_id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult> {
