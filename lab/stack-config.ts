@@ -10,22 +10,22 @@ import { LabInfo, repoRoot } from "./layout";
 export const PROJECT_NAME = "pulumi-entra-kerberos";
 
 export function labStackConfig(lab: LabInfo): Record<string, unknown> {
-    const caCertificate = fs.readFileSync(lab.caCertPath, "utf8");
     return {
+        // one entry for the lab CA, which signs the DCs', the emulator's and the publisher's certificates
+        caCertificate: fs.readFileSync(lab.caCertPath, "utf8"),
         graph: {
             tenantId: lab.emulator.tenantId,
             credential: { type: "clientSecret", clientId: lab.emulator.app.clientId, clientSecret: { env: lab.emulator.app.clientSecretEnv } },
             graphEndpoint: lab.emulator.url,
             authorityHost: lab.emulator.url,
-            caCertificate,
         },
         forests: lab.forests.map((f, i) => ({
             name: f.name,
             wave: i === 0 ? 1 : 2,
             domains: [{
                 domain: f.domain,
-                directory: { urls: [f.ldapsUrl], username: f.adminUpn, password: { env: f.adminPasswordEnv }, caCertificate },
-                publisher: { type: "lab", endpoint: lab.publisher.endpoint, caCertificate },
+                directory: { urls: [f.ldapsUrl], username: f.adminUpn, password: { env: f.adminPasswordEnv } },
+                publisher: { type: "lab", endpoint: lab.publisher.endpoint },
             }],
         })),
     };

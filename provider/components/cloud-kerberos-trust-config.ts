@@ -29,7 +29,30 @@ export function parseCloudKerberosTrustConfig(value: unknown, root = CONFIG_KEY)
             `stack config ${root} is not valid (${errors.length} problem${errors.length === 1 ? "" : "s"}; schema: provider/components/cloud-kerberos-trust.schema.json):\n${lines.join("\n")}`,
             { input: errors[0].path });
     }
-    return value as CloudKerberosTrustSpec;
+    return withSharedCaCertificate(value as CloudKerberosTrustSpec);
+}
+
+/**
+ * The spec with its top-level `caCertificate` given to every connection that names none of its own
+ * (graph, each directory, each lab publisher; a PowerShell publisher has no TLS connection of ours),
+ * so a config trusts one CA with one entry. The component's arguments take no top-level CA: in a
+ * program one variable does the same.
+ */
+function withSharedCaCertificate({ caCertificate, ...spec }: CloudKerberosTrustSpec): CloudKerberosTrustSpec {
+    if (!caCertificate) return spec;
+    const trusting = <T extends { caCertificate?: string }>(conn: T): T => ({ ...conn, caCertificate: conn.caCertificate ?? caCertificate });
+    return {
+        ...spec,
+        graph: trusting(spec.graph),
+        forests: spec.forests.map((forest) => ({
+            ...forest,
+            domains: forest.domains.map((d) => ({
+                ...d,
+                directory: trusting(d.directory),
+                publisher: d.publisher.type === "lab" ? trusting(d.publisher) : d.publisher,
+            })),
+        })),
+    };
 }
 
 function crossChecks(spec: CloudKerberosTrustSpec, root: string): SchemaError[] {

@@ -42,6 +42,8 @@ export interface CloudKerberosTrustArgs {
 
 /** The same, as plain data: what the stack config `cloudKerberosTrust` holds. */
 export interface CloudKerberosTrustSpec {
+    /** trusted by every connection below that names no CA certificate of its own */
+    caCertificate?: string;
     graph: GraphConnection;
     forests: {
         name: string;

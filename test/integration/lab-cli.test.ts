@@ -83,6 +83,9 @@ describe("the lab CLI", () => {
         expect(cfg.forests[0].domains[0].directory.password).toEqual({ env: "LAB_CORP_ADMIN_PASSWORD" });
         const text = JSON.stringify(doc);
         for (const secret of Object.values(info.secrets)) expect(text).not.toContain(secret);
+        // one CA entry for the seven connections (graph, three directories, three publishers)
+        expect(cfg.caCertificate).toBe(ca());
+        expect(text.match(/BEGIN CERTIFICATE/g)).toHaveLength(1);
     });
 
     test("reset brings domains and tenant back to just-provisioned state", async () => {

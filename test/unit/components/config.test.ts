@@ -37,6 +37,22 @@ describe("cloudKerberosTrust config", () => {
         expect(errorsOf(full)).toEqual([]);
     });
 
+    test("one top-level caCertificate is given to every connection that names none, and a connection's own wins", () => {
+        const OTHER = "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n";
+        const c = valid();
+        delete c.graph.caCertificate;
+        for (const f of c.forests) for (const d of f.domains) { delete d.directory.caCertificate; delete d.publisher.caCertificate; }
+        c.forests[1].domains[0].directory.caCertificate = OTHER;
+        c.forests[1].domains.push(domain("child.fabrikam.lab.test", { publisher: { type: "powershell", cloudUserPrincipalName: "admin@contoso.example" } }));
+        delete c.forests[1].domains[1].directory.caCertificate;
+        const spec: any = parseCloudKerberosTrustConfig({ caCertificate: PEM, ...c });
+        expect(spec.caCertificate).toBeUndefined(); // given out, not kept as a second source
+        expect(spec.graph.caCertificate).toBe(PEM);
+        expect(spec.forests.flatMap((f: any) => f.domains.map((d: any) => [d.directory.caCertificate, d.publisher.caCertificate])))
+            .toEqual([[PEM, PEM], [OTHER, PEM], [PEM, undefined]]); // a PowerShell publisher has no TLS connection of ours
+        expect(errorsOf({ caCertificate: "not a pem", ...c })).toEqual([expect.stringMatching(/^cloudKerberosTrust\.caCertificate: /)]);
+    });
+
     test("the error names the exact path: a bad domain in the second forest", () => {
         const c = valid();
         c.forests[1].domains[0].domain = "not a domain";
