@@ -84,7 +84,7 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
     });
     if (rotation.blockedUntil) {
         throw new ProviderError("RotationTooSoon",
-            `the key of ${domain} needs rotating (${rotation.reasons.join("; ")}), but this resource rotated it at ${prior.lastRotatedOn}, less than 24 hours ago. ` +
+            `the key of ${domain} needs rotating (${rotation.reasons.join("; ")}), but it was last changed at ${rotation.blockedBy!.at} (${rotation.blockedBy!.source}), less than 24 hours ago. ` +
             `Microsoft's module rotates at most once per 24 hours because Entra activates a new key only after 24 hours. ` +
             `Run again after ${rotation.blockedUntil}, or set keyRotation.force: true to rotate now`, { input: "keyRotation.force" });
     }

@@ -5,7 +5,8 @@
 //   - keyRotation.trigger changed (a deliberate, one-off rotation)
 // and the module's one-rotation-per-24-hours rule is honoured unless keyRotation.force: Entra
 // activates a new key only 24 h after publishing it (kerberos-server.md §2.3), so a second rotation
-// inside that window can retire the key the cloud is still using. Pure.
+// inside that window can retire the key the cloud is still using. The window counts from the last
+// published key change, whoever made it (lastPublishedKeyChange). Pure.
 import { keyAgeReason, keyVersionReason } from "./drift";
 import { KeyRotation, ROTATION_MIN_INTERVAL_MS } from "./model";
 
@@ -30,6 +31,13 @@ export interface RotationDecision {
     force: boolean;
     /** set when a rotation is due but the 24-hour rule forbids it until then (ISO) */
     blockedUntil?: string;
+    /** with blockedUntil: the key change the 24 hours count from */
+    blockedBy?: KeyChange;
+}
+
+export interface KeyChange {
+    at: string;
+    source: "this resource's last rotation" | "the key time AD shows";
 }
 
 export function triggerChanged(ctx: Pick<RotationContext, "existing" | "previousTrigger" | "keyRotation">): boolean {
@@ -48,11 +56,26 @@ export function decideRotation(ctx: RotationContext): RotationDecision {
     }
     const force = ctx.keyRotation?.force === true;
     const decision: RotationDecision = { rotate: reasons.length > 0, reasons, force };
-    if (decision.rotate && !force && ctx.lastRotatedOn) {
-        const last = new Date(ctx.lastRotatedOn).getTime();
-        if (Number.isFinite(last) && ctx.now.getTime() - last < ROTATION_MIN_INTERVAL_MS) {
-            decision.blockedUntil = new Date(last + ROTATION_MIN_INTERVAL_MS).toISOString();
-        }
+    const last = decision.rotate && !force ? lastPublishedKeyChange(ctx) : undefined;
+    if (last && ctx.now.getTime() - Date.parse(last.at) < ROTATION_MIN_INTERVAL_MS) {
+        decision.blockedUntil = new Date(Date.parse(last.at) + ROTATION_MIN_INTERVAL_MS).toISOString();
+        decision.blockedBy = last;
     }
     return decision;
+}
+
+/**
+ * The later of this resource's own last rotation and the key time AD shows, the latter only when the
+ * cloud holds the same key version: then that change was published (by another run, another stack or
+ * the module by hand) and Entra's 24-hour activation window is open. An on-prem key the cloud never
+ * got opens no window, and rotating is Microsoft's remedy for it, so it does not hold a rotation back.
+ */
+function lastPublishedKeyChange(ctx: RotationContext): KeyChange | undefined {
+    const changes: KeyChange[] = [];
+    const own = ctx.lastRotatedOn ? Date.parse(ctx.lastRotatedOn) : NaN;
+    if (Number.isFinite(own)) changes.push({ at: new Date(own).toISOString(), source: "this resource's last rotation" });
+    const published = ctx.keyVersion != null && ctx.keyVersion === ctx.cloudKeyVersion;
+    const inAd = ctx.keyUpdatedOn ? new Date(ctx.keyUpdatedOn).getTime() : NaN;
+    if (published && Number.isFinite(inAd)) changes.push({ at: new Date(inAd).toISOString(), source: "the key time AD shows" });
+    return changes.sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
 }

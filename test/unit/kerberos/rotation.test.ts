@@ -43,6 +43,24 @@ describe("rotation policy", () => {
         expect(decideRotation(ctx({ lastRotatedOn: "2026-02-01T11:00:00.000Z" }))).toEqual({ rotate: false, reasons: [], force: false });
     });
 
+    test("the 24 hours count from the key time AD shows when the cloud has that key: a rotation by another run or by hand", () => {
+        // this resource never rotated (or its state was lost), but the published key is 3 hours old
+        const published = ctx({ keyUpdatedOn: "2026-02-01T09:00:00.000Z", keyRotation: { trigger: "t2" }, previousTrigger: "t1" });
+        expect(decideRotation(published)).toMatchObject({
+            rotate: true, blockedUntil: "2026-02-02T09:00:00.000Z", blockedBy: { at: "2026-02-01T09:00:00.000Z", source: "the key time AD shows" },
+        });
+        // the later of the two wins
+        expect(decideRotation({ ...published, lastRotatedOn: "2026-02-01T10:00:00.000Z" }).blockedBy)
+            .toEqual({ at: "2026-02-01T10:00:00.000Z", source: "this resource's last rotation" });
+        expect(decideRotation({ ...published, lastRotatedOn: "2026-02-01T08:00:00.000Z" }).blockedBy?.source).toBe("the key time AD shows");
+        // an on-prem key the cloud never got (versions differ) opens no activation window: rotating is the remedy
+        const unpublished = ctx({ cloudKeyVersion: 4040, keyUpdatedOn: "2026-02-01T11:00:00.000Z" });
+        expect(decideRotation(unpublished)).toMatchObject({ rotate: true, reasons: ["key version on-prem 4052 ≠ cloud 4040"] });
+        expect(decideRotation(unpublished).blockedUntil).toBeUndefined();
+        // ...unless this resource itself rotated within 24 hours (a "not in sync" read after its own publish)
+        expect(decideRotation({ ...unpublished, lastRotatedOn: "2026-02-01T10:30:00.000Z" }).blockedBy?.source).toBe("this resource's last rotation");
+    });
+
     test("all reasons together", () => {
         const d = decideRotation(ctx({ cloudKeyVersion: 4040, keyRotation: { maxAgeDays: 1, trigger: "t2" }, previousTrigger: "t1" }));
         expect(d.reasons).toEqual(["key version on-prem 4052 ≠ cloud 4040", "key is 2 days old (maxAgeDays 1)", 'keyRotation.trigger changed from "t1" to "t2"']);
