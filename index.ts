@@ -21,3 +21,5 @@ const trust = new CloudKerberosTrust("cloud-kerberos-trust", loadSpec());
 export const domains = trust.domains;
 export const statusTable = trust.statusTable;
 export const allInSync = trust.allInSync;
+/** the Intune cloud trust profile's id, when the config declares one */
+export const cloudTrustPolicyId = trust.cloudTrustPolicy?.policyId;

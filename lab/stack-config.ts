@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { SEED } from "./emulator/seed";
 import { LabInfo, repoRoot } from "./layout";
 
 export const PROJECT_NAME = "pulumi-entra-kerberos";
@@ -28,6 +29,30 @@ export function labStackConfig(lab: LabInfo): Record<string, unknown> {
                 publisher: { type: "lab", endpoint: lab.publisher.endpoint },
             }],
         })),
+        ...labTenantRollout(),
+    };
+}
+
+/**
+ * The tenant side of the lab rollout, on what the lab tenant seeds (lab/emulator/seed.ts): the
+ * cloud trust profile for the pilot devices, the realm mapping of the lab's storage account, the
+ * storage app excluded from "Require MFA for all users" (a policy another team owns, with their
+ * break-glass exclusions on it), and FIDO2 security keys for the pilot users (beside the helpdesk
+ * group another team enabled).
+ */
+export function labTenantRollout() {
+    return {
+        cloudTrustPolicy: {
+            displayName: "WHfB cloud Kerberos trust (lab)", scope: "device" as const, useSecurityKeyForSignIn: true,
+            assignments: { includeGroups: ["WHfB Pilot"] },
+        },
+        hostToRealm: {
+            displayName: "Kerberos host-to-realm mappings (lab)",
+            mappings: [{ realm: "KERBEROS.MICROSOFTONLINE.COM", hosts: [".file.core.windows.net", SEED.storageAccountHost] }],
+            assignments: { includeGroups: ["WHfB Pilot"] },
+        },
+        conditionalAccessExclusions: [{ name: "storage-mfa", policy: "Require MFA for all users", excludeApplications: [SEED.storageAppId] }],
+        fido2SecurityKeyMethod: { state: "enabled" as const, includeGroups: ["WHfB Pilot Users"] },
     };
 }
 

@@ -6,6 +6,7 @@ import type { AzureADKerberosServerOutputs, DirectoryConnection, GraphConnection
 import type { CloudTrustPolicyArgs } from "../resources/cloud-trust-policy";
 import type { ConditionalAccessExclusionArgs } from "../resources/conditional-access-exclusion";
 import type { DeepInput } from "../resources/deep-input";
+import type { Fido2SecurityKeyMethodArgs } from "../resources/fido2-security-key-method";
 import type { HostToRealmMappingArgs } from "../resources/host-to-realm-mapping";
 
 export interface TrustDomainArgs {
@@ -36,6 +37,7 @@ export interface CloudKerberosTrustArgs {
     keyRotation?: DeepInput<KeyRotation>;
     cloudTrustPolicy?: Omit<CloudTrustPolicyArgs, "graph">;
     hostToRealm?: Omit<HostToRealmMappingArgs, "graph">;
+    fido2SecurityKeyMethod?: Omit<Fido2SecurityKeyMethodArgs, "graph">;
     /** `name` names the child (default: the policy), for two exclusions on one policy */
     conditionalAccessExclusions?: (Omit<ConditionalAccessExclusionArgs, "graph"> & { name?: string })[];
 }
@@ -60,6 +62,10 @@ export interface CloudKerberosTrustSpec {
         assignments?: Assignments; adoptExisting?: boolean;
     };
     hostToRealm?: { displayName: string; mappings: { realm: string; hosts: string[] }[]; assignments?: Assignments; adoptExisting?: boolean };
+    fido2SecurityKeyMethod?: {
+        includeGroups?: string[]; state?: "enabled" | "disabled"; isSelfServiceRegistrationAllowed?: boolean; isAttestationEnforced?: boolean;
+        keyRestrictions?: { isEnforced: boolean; enforcementType: "allow" | "block"; aaGuids: string[] };
+    };
     conditionalAccessExclusions?: { name?: string; policy: string; excludeApplications?: string[]; excludeGroups?: string[]; excludeUsers?: string[] }[];
 }
 

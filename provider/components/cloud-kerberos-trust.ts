@@ -4,18 +4,20 @@
 //   <name>/cloud-trust-policy  the Intune cloud trust profile       (optional)
 //   <name>/host-to-realm       the host-to-realm mappings           (optional)
 //   <name>/ca-exclusion/<x>    one ConditionalAccessExclusion each  (optional)
+//   <name>/fido2-security-key-method  the tenant's FIDO2 method, for the pilot groups (optional)
 //
 // Order: the servers of wave N+1 depend on the gate of wave N, and the gate's inputs are the wave-N
 // servers' verdicts, so wave N+1 starts only after every domain of wave N was created or updated AND
 // reported inSync. Servers within a wave depend on nothing of each other, so the engine runs them in
 // parallel, and with `pulumi up --continue-on-error` a failing forest does not stop the others of its
-// wave (the engine skips only what depends on the failure: the following waves). The Intune and
-// Conditional Access children wait for the first wave's gate: clients are told to use cloud Kerberos
+// wave (the engine skips only what depends on the failure: the following waves). The Intune,
+// Conditional Access and FIDO2 children wait for the first wave's gate: clients are told to use cloud Kerberos
 // trust only once at least one wave of domains can issue the partial TGTs it needs.
 import * as pulumi from "@pulumi/pulumi";
 import { AzureADKerberosServer } from "../resources/azure-ad-kerberos-server";
 import { CloudTrustPolicy } from "../resources/cloud-trust-policy";
 import { ConditionalAccessExclusion } from "../resources/conditional-access-exclusion";
+import { Fido2SecurityKeyMethod } from "../resources/fido2-security-key-method";
 import { HostToRealmMapping } from "../resources/host-to-realm-mapping";
 import { WaveGate } from "../resources/wave-gate";
 import type { CloudKerberosTrustArgs, DomainStatus } from "./cloud-kerberos-trust-types";
@@ -33,6 +35,7 @@ export class CloudKerberosTrust extends pulumi.ComponentResource {
     readonly waveGates: Record<number, WaveGate>;
     readonly cloudTrustPolicy?: CloudTrustPolicy;
     readonly hostToRealmMapping?: HostToRealmMapping;
+    readonly fido2SecurityKeyMethod?: Fido2SecurityKeyMethod;
     readonly conditionalAccessExclusions: ConditionalAccessExclusion[];
     /** one row per domain, in rollout order */
     readonly domains: pulumi.Output<DomainStatus[]>;
@@ -61,6 +64,9 @@ export class CloudKerberosTrust extends pulumi.ComponentResource {
         }
         if (args.hostToRealm) {
             this.hostToRealmMapping = new HostToRealmMapping(`${name}/host-to-realm`, { ...args.hostToRealm, graph: args.graph }, afterFirstWave);
+        }
+        if (args.fido2SecurityKeyMethod) {
+            this.fido2SecurityKeyMethod = new Fido2SecurityKeyMethod(`${name}/fido2-security-key-method`, { ...args.fido2SecurityKeyMethod, graph: args.graph }, afterFirstWave);
         }
         this.conditionalAccessExclusions = (args.conditionalAccessExclusions ?? []).map(({ name: childName, ...exclusion }) =>
             new ConditionalAccessExclusion(`${name}/ca-exclusion/${childName ?? exclusion.policy}`, { ...exclusion, graph: args.graph }, afterFirstWave));

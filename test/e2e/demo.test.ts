@@ -1,6 +1,7 @@
 // `npm run demo`, end to end, against the lab the tests use (it runs `lab up`, which reuses what
-// runs): the rollout, the status table, an out-of-band key change named by the preview, the repair,
-// a clean drift check and the destroy. Nothing it prints may contain a lab secret.
+// runs): the rollout of every resource kind, the status table, a change behind the product's back
+// for each kind named by the preview, the repair, a clean drift check and the destroy, with another
+// team's entries on the shared tenant objects intact. Nothing it prints may contain a lab secret.
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { labSecretValues, requireLab } from "../support/lab";
@@ -23,8 +24,14 @@ describe("npm run demo", () => {
         const first = lab.forests[0];
         expect(output).toMatch(/WAVE\s+FOREST\s+DOMAIN\s+ID\s+KEY VERSION\s+CLOUD KEY VERSION/);
         expect(output).toMatch(/3 of 3 domains in sync/);
-        const drift = /the preview names the drift: "key version on-prem (\d+) ≠ cloud (\d+)"/.exec(output);
-        expect(drift).not.toBeNull();
+        // each kind's change behind the product's back is named by the preview, then repaired
+        expect(output).toMatch(/the preview names the Kerberos key drift: key version on-prem \d+ ≠ cloud \d+/);
+        expect(output).toMatch(/the preview names the cloud trust profile drift: \S*policies_usecloudtrustforonpremauth = false/);
+        expect(output).toMatch(/the preview names the Conditional Access exclusion drift: excludeApplications.*"0a1b2c3d-0004-4000-8000-000000000001"/);
+        expect(output).toMatch(/the preview names the FIDO2 method drift: includeGroups.*"WHfB Pilot Users"/);
+        // the other team's exclusions and FIDO2 target survive the repair and the destroy
+        expect(output).toMatch(/after the repair, the other team's entries are all there/);
+        expect(output).toMatch(/after the destroy, the other team's entries are all there/);
         expect(output).toMatch(new RegExp(`AzureADKerberosServer: \\(update\\)\\s*\\[id=${first.domain.replace(/\./g, "\\.")}\\]`));
         expect(output).toMatch(/no drift left/);
         expect(output).toMatch(/demo passed/);

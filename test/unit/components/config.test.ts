@@ -33,8 +33,15 @@ describe("cloudKerberosTrust config", () => {
             cloudTrustPolicy: { displayName: "WHfB", assignments: { includeGroups: ["WHfB Pilot"] } },
             hostToRealm: { displayName: "realms", mappings: [{ realm: "KERBEROS.MICROSOFTONLINE.COM", hosts: [".file.core.windows.net"] }] },
             conditionalAccessExclusions: [{ name: "mfa", policy: "Require MFA for all users", excludeGroups: ["Break Glass Admins"] }],
+            fido2SecurityKeyMethod: { state: "enabled", includeGroups: ["WHfB Pilot Users"], keyRestrictions: { isEnforced: true, enforcementType: "allow", aaGuids: ["cb69481e-8ff7-4039-93ec-0a2729a154a8"] } },
         };
         expect(errorsOf(full)).toEqual([]);
+        full.fido2SecurityKeyMethod.keyRestrictions.aaGuids.push("yubikey-5");
+        full.fido2SecurityKeyMethod.state = "on";
+        expect(errorsOf(full).map((e) => e.split(":")[0])).toEqual([
+            "cloudKerberosTrust.fido2SecurityKeyMethod.state",
+            "cloudKerberosTrust.fido2SecurityKeyMethod.keyRestrictions.aaGuids[1]",
+        ]);
     });
 
     test("one top-level caCertificate is given to every connection that names none, and a connection's own wins", () => {
