@@ -5,15 +5,11 @@
 // from the MFA policy (Kerberos tickets for Azure Files cannot satisfy MFA) next to the break-glass
 // group. Runs against the local lab: the config key `lab` holds the lab's connections.
 import * as pulumi from "@pulumi/pulumi";
-import { CloudKerberosTrust, type DirectoryConnection, type GraphConnection, type KerberosPublisher } from "pulumi-entra-kerberos";
-
-interface LabSites {
-    graph: GraphConnection;
-    forests: { name: string; domains: { domain: string; directory: DirectoryConnection; publisher: KerberosPublisher }[] }[];
-}
+import { CloudKerberosTrust, parseCloudKerberosTrustConfig } from "pulumi-entra-kerberos";
 
 const config = new pulumi.Config();
-const lab = config.requireObject<LabSites>("lab");
+// checked against the package's schema; its one top-level caCertificate is given to every connection
+const lab = parseCloudKerberosTrustConfig(config.requireObject("lab"), "lab");
 const domainsOf = (forest: string) => lab.forests.find((f) => f.name === forest)!.domains;
 const prefix = config.get("namePrefix") ?? "";
 

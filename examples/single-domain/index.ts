@@ -2,14 +2,10 @@
 // days, Domain Users allowed, one extra denied group. Runs against the local lab: the config key `lab`
 // holds the lab's connections (the shape `npm run lab -- up` writes as `cloudKerberosTrust`, see README).
 import * as pulumi from "@pulumi/pulumi";
-import { AzureADKerberosServer, type DirectoryConnection, type GraphConnection, type KerberosPublisher } from "pulumi-entra-kerberos";
+import { AzureADKerberosServer, parseCloudKerberosTrustConfig } from "pulumi-entra-kerberos";
 
-interface LabSites {
-    graph: GraphConnection;
-    forests: { name: string; domains: { domain: string; directory: DirectoryConnection; publisher: KerberosPublisher }[] }[];
-}
-
-const lab = new pulumi.Config().requireObject<LabSites>("lab");
+// checked against the package's schema; its one top-level caCertificate is given to every connection
+const lab = parseCloudKerberosTrustConfig(new pulumi.Config().requireObject("lab"), "lab");
 const corp = lab.forests.find((f) => f.name === "corp")!.domains[0];
 
 const server = new AzureADKerberosServer("corp", {

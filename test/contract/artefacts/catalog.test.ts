@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { choiceDefinition, defaultSettingDefinitions, groupCollectionDefinition, LAB_TENANT_ID, simpleDefinition } from "../../../lab/emulator";
+import { seedTenant } from "../../../lab/emulator/seed";
 import { TenantState } from "../../../lab/emulator/state";
 import { graphRequest, type GraphClient } from "../../../provider/graph";
 import { cloudTrustSettings, LEGACY_SECURITY_KEY_FOR_SIGN_IN, SCOPES } from "../../../provider/intune/cloud-trust-settings";
@@ -60,7 +61,7 @@ describe("the emulator's default catalog is the real one", () => {
 });
 
 describe("a lab tenant saved by an older version gets the real catalog when it loads", () => {
-    test("saved defaults are replaced, the invented security key definition dropped, definitions a test added kept", () => {
+    test("saved defaults are replaced, the invented security key definition dropped, definitions a test added kept; missing collections seeded", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "catalog-state-"));
         try {
             const file = path.join(dir, "state.json");
@@ -73,9 +74,13 @@ describe("a lab tenant saved by an older version gets the real catalog when it l
                 simpleDefinition({ id: "device_vendor_msft_policy_config_labtest_added", displayName: "added by a test", baseUri: "", offsetUri: "", valueType: "integer" }),
             ];
             fs.writeFileSync(file, JSON.stringify({ version: 1, tenantId: LAB_TENANT_ID, data: { configurationSettings: older } }));
-            const loaded = new TenantState(LAB_TENANT_ID, () => { throw new Error("the saved state is used, not the seed"); }, file).configurationSettings;
+            const state = new TenantState(LAB_TENANT_ID, () => seedTenant(LAB_TENANT_ID), file);
+            const loaded = state.configurationSettings;
             expect(loaded.map((d) => d.id).sort()).toEqual([...real.keys(), "device_vendor_msft_policy_config_labtest_added"].sort());
             expect(contractOf(loaded.find((d) => d.id === dev))).toEqual(contractOf(real.get(dev)));
+            // a collection the older file does not have (the FIDO2 method came later) starts as seeded
+            expect(state.dump().authenticationMethodConfigurations.map((c: any) => c.id)).toEqual(["Fido2"]);
+            expect(state.dump().policies).toEqual(seedTenant(LAB_TENANT_ID).policies);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
