@@ -21,7 +21,9 @@ describe("examples", () => {
 
     test("the GitHub Actions workflow passes actionlint", () => {
         const bin = execFileSync("bash", [path.join(REPO, "scripts/install-actionlint.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim().split("\n").pop()!;
-        const r = execFileSync(path.join(bin, "actionlint"), ["-no-color", WORKFLOW], { encoding: "utf8", stdio: "pipe" });
+        // the example's own config (its runner labels): actionlint looks for it only at a git root
+        const config = path.join(path.dirname(WORKFLOW), "../actionlint.yaml");
+        const r = execFileSync(path.join(bin, "actionlint"), ["-no-color", "-config-file", config, WORKFLOW], { encoding: "utf8", stdio: "pipe" });
         expect(r).toBe("");
     }, 300_000);
 
@@ -42,6 +44,12 @@ describe("examples", () => {
             expect(wf.jobs[job].env.CORP_BIND_PASSWORD).toBe("${{ secrets.CORP_BIND_PASSWORD }}"); // AD secrets from the secret store
         }
         expect(fs.readFileSync(WORKFLOW, "utf8")).not.toMatch(/AZURE_CLIENT_SECRET|clientSecret/);
+        // the jobs that reach DCs and the publisher host run on self-hosted runners in their network,
+        // a fork's pull request never on one; the secret-free check runs on a hosted runner
+        for (const job of ["preview", "up", "drift"]) expect(wf.jobs[job]["runs-on"]).toEqual(["self-hosted", "linux", "entra-kerberos"]);
+        expect(wf.jobs.preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+        expect(wf.jobs.check["runs-on"]).toBe("ubuntu-latest");
+        expect(JSON.stringify(wf.jobs.check)).not.toMatch(/secrets\./);
     });
 
     test("the example stack config passes the shipped schema and uses githubOidc with env references only", () => {
