@@ -21,5 +21,7 @@ const trust = new CloudKerberosTrust("cloud-kerberos-trust", loadSpec());
 export const domains = trust.domains;
 export const statusTable = trust.statusTable;
 export const allInSync = trust.allInSync;
+/** one row per tenant resource: the Intune profiles, the Conditional Access exclusions, the FIDO2 method */
+export const tenantTable = trust.tenantTable;
 /** the Intune cloud trust profile's id, when the config declares one */
 export const cloudTrustPolicyId = trust.cloudTrustPolicy?.policyId;

@@ -74,3 +74,16 @@ interface Assignments { includeGroups?: string[]; excludeGroups?: string[]; allD
 /** One row of the status table: Get-AzureADKerberosServer's properties plus the verdict. */
 export type DomainStatus = { forest: string; wave: number; domain: string }
     & Omit<AzureADKerberosServerOutputs, "auditKeyVersion" | "lastRotatedOn">;
+
+/** One row of the tenant table: a tenant resource of the rollout, the object it manages, its part of it. */
+export interface TenantResourceStatus {
+    kind: "CloudTrustPolicy" | "HostToRealmMapping" | "ConditionalAccessExclusion" | "Fido2SecurityKeyMethod";
+    /** the child's name */
+    name: string;
+    /** the Intune profile's id, the Conditional Access policy's name, or the FIDO2 method */
+    object: string;
+    /** what of the object this rollout declares and owns */
+    owned: string;
+    /** the Intune resources' drift as their last refresh saw it; [] for the others, which repair what they own */
+    drift: string[];
+}

@@ -20,8 +20,8 @@ import { ConditionalAccessExclusion } from "../resources/conditional-access-excl
 import { Fido2SecurityKeyMethod } from "../resources/fido2-security-key-method";
 import { HostToRealmMapping } from "../resources/host-to-realm-mapping";
 import { WaveGate } from "../resources/wave-gate";
-import type { CloudKerberosTrustArgs, DomainStatus } from "./cloud-kerberos-trust-types";
-import { renderStatusTable } from "./status-table";
+import type { CloudKerberosTrustArgs, DomainStatus, TenantResourceStatus } from "./cloud-kerberos-trust-types";
+import { renderStatusTable, renderTenantTable } from "./status-table";
 import { planWaves, type Wave } from "./waves";
 
 export type { CloudKerberosTrustArgs, DomainStatus, TrustDomainArgs, TrustForestArgs } from "./cloud-kerberos-trust-types";
@@ -42,6 +42,8 @@ export class CloudKerberosTrust extends pulumi.ComponentResource {
     /** the rows as a text table (what `npm run demo` prints) */
     readonly statusTable: pulumi.Output<string>;
     readonly allInSync: pulumi.Output<boolean>;
+    /** one row per tenant child (Intune profiles, Conditional Access exclusions, the FIDO2 method) as a text table */
+    readonly tenantTable: pulumi.Output<string>;
 
     constructor(name: string, args: CloudKerberosTrustArgs, opts?: pulumi.ComponentResourceOptions) {
         super(COMPONENT_TYPE, name, {}, opts);
@@ -68,13 +70,49 @@ export class CloudKerberosTrust extends pulumi.ComponentResource {
         if (args.fido2SecurityKeyMethod) {
             this.fido2SecurityKeyMethod = new Fido2SecurityKeyMethod(`${name}/fido2-security-key-method`, { ...args.fido2SecurityKeyMethod, graph: args.graph }, afterFirstWave);
         }
-        this.conditionalAccessExclusions = (args.conditionalAccessExclusions ?? []).map(({ name: childName, ...exclusion }) =>
-            new ConditionalAccessExclusion(`${name}/ca-exclusion/${childName ?? exclusion.policy}`, { ...exclusion, graph: args.graph }, afterFirstWave));
+        const exclusionNames = (args.conditionalAccessExclusions ?? []).map((e) => `${name}/ca-exclusion/${e.name ?? e.policy}`);
+        this.conditionalAccessExclusions = (args.conditionalAccessExclusions ?? []).map(({ name: _childName, ...exclusion }, i) =>
+            new ConditionalAccessExclusion(exclusionNames[i], { ...exclusion, graph: args.graph }, afterFirstWave));
 
         this.domains = pulumi.all(rows);
         this.statusTable = this.domains.apply(renderStatusTable);
         this.allInSync = this.domains.apply((list) => list.every((r) => r.inSync));
-        this.registerOutputs({ domains: this.domains, statusTable: this.statusTable, allInSync: this.allInSync });
+        this.tenantTable = pulumi.all(this.tenantRows(name, exclusionNames)).apply(renderTenantTable);
+        this.registerOutputs({ domains: this.domains, statusTable: this.statusTable, allInSync: this.allInSync, tenantTable: this.tenantTable });
+    }
+
+    /** One row per tenant child, from its outputs. */
+    private tenantRows(name: string, exclusionNames: string[]): pulumi.Output<TenantResourceStatus>[] {
+        const rows: pulumi.Output<TenantResourceStatus>[] = [];
+        const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+        const p = this.cloudTrustPolicy;
+        if (p) {
+            rows.push(pulumi.all([p.policyId, p.settingCount, p.includeGroupIds, p.drift]).apply(([id, settings, groups, drift]) => ({
+                kind: "CloudTrustPolicy" as const, name: `${name}/cloud-trust-policy`, object: id,
+                owned: `the whole profile: ${count(settings, "setting")}, assigned to ${count(groups?.length ?? 0, "group")}`, drift: drift ?? [],
+            })));
+        }
+        const h = this.hostToRealmMapping;
+        if (h) {
+            rows.push(pulumi.all([h.policyId, h.mappings, h.deliveredAs, h.drift]).apply(([id, mappings, delivery, drift]) => ({
+                kind: "HostToRealmMapping" as const, name: `${name}/host-to-realm`, object: id,
+                owned: `the whole profile: ${count(mappings.length, "realm")}, as ${delivery}`, drift: drift ?? [],
+            })));
+        }
+        this.conditionalAccessExclusions.forEach((e, i) => {
+            rows.push(pulumi.all([e.policyDisplayName, e.ownedApplicationIds, e.ownedGroupIds, e.ownedUserIds]).apply(([policy, apps, groups, users]) => ({
+                kind: "ConditionalAccessExclusion" as const, name: exclusionNames[i], object: `"${policy}"`,
+                owned: `excludes ${count(apps.length, "app")}, ${count(groups.length, "group")}, ${count(users.length, "user")}`, drift: [] as string[],
+            })));
+        });
+        const f = this.fido2SecurityKeyMethod;
+        if (f) {
+            rows.push(f.ownedGroupIds.apply((groups) => ({
+                kind: "Fido2SecurityKeyMethod" as const, name: `${name}/fido2-security-key-method`, object: "FIDO2 security key method",
+                owned: `includes ${count(groups.length, "group")}`, drift: [] as string[],
+            })));
+        }
+        return rows;
     }
 
     /** The servers of one wave, each depending on the previous wave's gate. */

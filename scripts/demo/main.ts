@@ -5,12 +5,12 @@
 //      tenant side (lab/stack-config.ts): the Intune cloud trust profile, the host-to-realm mapping,
 //      the storage app's exclusion from "Require MFA for all users" (a policy another team owns) and
 //      the FIDO2 security key method for the pilot users
-//   4. the status table (stack output statusTable)
+//   4. the status tables (stack outputs statusTable and tenantTable)
 //   5. drift, behind the product's back: krbtgt_AzureAD of the first forest re-keyed on its DC, and
 //      in "the portal" the profile's cloud trust setting turned off, the storage app's exclusion
 //      removed and the pilot group taken out of the FIDO2 method
 //   6. pulumi preview --refresh --diff names each of the four
-//   7. pulumi up --refresh repairs them; the status table again; the other team's exclusions and
+//   7. pulumi up --refresh repairs them; the status tables again; the other team's exclusions and
 //      FIDO2 target are still there
 //   8. pulumi preview --refresh --expect-no-changes passes
 //   9. pulumi destroy (skip with --keep: the lab domains are shared with the tests, so by default the
@@ -88,7 +88,11 @@ async function main(): Promise<void> {
         }
         await must(stack, "the rollout", ["up", "--yes", "--skip-preview", "--continue-on-error", "--suppress-outputs", "--suppress-progress"]);
     });
-    await step("status table", async () => { await must(stack, "reading the status table", ["stack", "output", "statusTable"]); });
+    const statusTables = async () => {
+        await must(stack, "reading the status table", ["stack", "output", "statusTable"]);
+        await must(stack, "reading the tenant table", ["stack", "output", "tenantTable"]);
+    };
+    await step("status tables (a row per domain, a row per tenant resource)", statusTables);
 
     const portal = new LabPortal(lab);
     try {
@@ -112,7 +116,7 @@ async function main(): Promise<void> {
         });
         await step("pulumi up --refresh (repair)", async () => {
             await must(stack, "the repair", ["up", "--refresh", "--yes", "--skip-preview", "--continue-on-error", "--suppress-outputs", "--suppress-progress"]);
-            await must(stack, "reading the status table", ["stack", "output", "statusTable"]);
+            await statusTables();
             await foreignEntriesSurvive(portal, "the repair");
         });
         await step("pulumi preview --refresh --expect-no-changes", async () => {

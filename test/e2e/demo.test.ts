@@ -24,6 +24,9 @@ describe("npm run demo", () => {
         const first = lab.forests[0];
         expect(output).toMatch(/WAVE\s+FOREST\s+DOMAIN\s+ID\s+KEY VERSION\s+CLOUD KEY VERSION/);
         expect(output).toMatch(/3 of 3 domains in sync/);
+        expect(output).toMatch(/RESOURCE\s+NAME\s+OBJECT\s+THIS ROLLOUT'S PART\s+DRIFT/);
+        for (const kind of ["CloudTrustPolicy", "HostToRealmMapping", "ConditionalAccessExclusion", "Fido2SecurityKeyMethod"]) expect(output).toMatch(new RegExp(`^${kind}\\s+cloud-kerberos-trust/`, "m"));
+        expect(output).toMatch(/4 of 4 tenant resources without drift/);
         // each kind's change behind the product's back is named by the preview, then repaired
         expect(output).toMatch(/the preview names the Kerberos key drift: key version on-prem \d+ ≠ cloud \d+/);
         expect(output).toMatch(/the preview names the cloud trust profile drift: \S*policies_usecloudtrustforonpremauth = false/);

@@ -1,5 +1,5 @@
 // Rollout order, child names and the status table.
-import { renderStatusTable } from "../../../provider/components/status-table";
+import { renderStatusTable, renderTenantTable } from "../../../provider/components/status-table";
 import { planWaves, serverChildName } from "../../../provider/components/waves";
 import type { DomainStatus } from "../../../provider/components/cloud-kerberos-trust-types";
 
@@ -45,3 +45,21 @@ describe("status table", () => {
         expect(lines[1].indexOf("corp.lab.test")).toBe(lines[0].indexOf("DOMAIN"));
     });
 });
+
+describe("tenant table", () => {
+    test("a row per tenant resource with its object and this rollout's part; drift counted in the last line", () => {
+        const text = renderTenantTable([
+            { kind: "CloudTrustPolicy", name: "t/cloud-trust-policy", object: "p-1", owned: "the whole profile: 3 settings, assigned to 1 group", drift: [] },
+            { kind: "ConditionalAccessExclusion", name: "t/ca-exclusion/storage-mfa", object: '"Require MFA for all users"', owned: "excludes 1 app, 0 groups, 0 users", drift: [] },
+            { kind: "HostToRealmMapping", name: "t/host-to-realm", object: "p-2", owned: "the whole profile: 1 realm, as omaUri", drift: ["value differs", "assignment missing"] },
+        ]).split("\n");
+        expect(lines(text[0])).toEqual(["RESOURCE", "NAME", "OBJECT", "THIS ROLLOUT'S PART", "DRIFT"]);
+        expect(text[2]).toMatch(/^ConditionalAccessExclusion\s+t\/ca-exclusion\/storage-mfa\s+"Require MFA for all users"\s+excludes 1 app, 0 groups, 0 users\s+-$/);
+        expect(text[3]).toMatch(/value differs; assignment missing$/);
+        expect(text[4]).toBe("2 of 3 tenant resources without drift");
+        // columns line up
+        expect(new Set(text.slice(0, 4).map((l) => l.indexOf(l.split(/\s{2,}/)[1])))).toHaveProperty("size", 1);
+    });
+});
+
+const lines = (l: string) => l.split(/\s{2,}/);
