@@ -34,6 +34,12 @@ export type PublisherShell =
 /** Which PowerShell runs the module: Windows PowerShell 5.1 (the default, the one Microsoft documents) or PowerShell 7. */
 export type PowerShellHost = "windowsPowerShell" | "pwsh";
 
+/**
+ * The Entra cloud the module publishes to: Set-AzureADKerberosServerEndpoint -TargetEndpoint
+ * 0 (public), 1 (China, operated by 21Vianet), 2 (US Government). See provider/publisher/POWERSHELL.md.
+ */
+export type EntraCloud = "public" | "china" | "usGovernment";
+
 /** The module's -DomainCredential when it is not the directory account. */
 export interface ModuleDomainCredential {
     /** UPN form (admin@corp.example.com): the module's NTLM fallback for DOMAIN\name fails */
@@ -52,6 +58,8 @@ export type KerberosPublisher =
         host?: PowerShellHost;
         /** default: the directory connection's account, which must then be in UPN form */
         domainCredential?: ModuleDomainCredential;
+        /** set the module's endpoint to this cloud before every operation; left out: the endpoint the host's module is set to (public unless changed) */
+        cloud?: EntraCloud;
     }
     | {
         type: "lab";

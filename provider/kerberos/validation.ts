@@ -9,6 +9,7 @@ import {
 } from "../core/grammar";
 import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
 import { HOST_COMMANDS, PWSH_HOST_WARNING } from "../publisher/powershell-publisher";
+import { MODULE_ENDPOINTS } from "../publisher/powershell-script";
 import { parseHostKeys } from "../publisher/powershell-ssh";
 import { DRIFT_INPUT, INPUT_KEYS, OWNER_INPUT } from "./model";
 
@@ -45,7 +46,7 @@ const NOT_IN_NAMES = /["/\\[\]:;|=,+*?<>]/;
 const DIRECTORY_KEYS = ["urls", "username", "password", "caCertificate", "tlsServerName", "allowPlainLdap", "timeoutMs"];
 const PUBLISHER_KEYS: Record<string, string[]> = {
     lab: ["type", "endpoint", "caCertificate"],
-    powershell: ["type", "shell", "host", "cloudUserPrincipalName", "cloudPassword", "domainCredential"],
+    powershell: ["type", "shell", "host", "cloudUserPrincipalName", "cloudPassword", "domainCredential", "cloud"],
 };
 const SHELL_KEYS: Record<string, string[]> = { local: ["type"], ssh: ["type", "host", "user", "privateKey", "port", "hostKey"] };
 const POWERSHELL_HOSTS = Object.keys(HOST_COMMANDS);
@@ -148,6 +149,9 @@ function checkPublisher(f: Failures, p: unknown, graph: unknown, directory: unkn
         checkSecretRef(f, "publisher.cloudPassword", p.cloudPassword, false);
         if (p.host !== undefined && !isUnknown(p.host) && !POWERSHELL_HOSTS.includes(p.host)) {
             f.add("publisher.host", `publisher.host must be "windowsPowerShell" (Windows PowerShell 5.1, the default) or "pwsh" (PowerShell 7), got ${described(p.host)}`);
+        }
+        if (p.cloud !== undefined && !isUnknown(p.cloud) && !(p.cloud in MODULE_ENDPOINTS)) {
+            f.add("publisher.cloud", `publisher.cloud must be one of ${Object.keys(MODULE_ENDPOINTS).map((c) => `"${c}"`).join(", ")} (the Entra cloud the module publishes to), got ${described(p.cloud)}`);
         }
         checkModuleCredential(f, p.domainCredential, directory);
         checkShell(f, p.shell, env);

@@ -54,7 +54,7 @@ export function createPublisher(input: KerberosPublisher, ctx: PublisherContext)
                 : fromDirectory;
             const host = input.host ?? "windowsPowerShell";
             return {
-                port: createPowerShellPublisher({ shell, host, cloudUserPrincipalName: input.cloudUserPrincipalName, cloudPassword, timeoutMs: ctx.timeoutMs, onLog: ctx.onLog }),
+                port: createPowerShellPublisher({ shell, host, cloud: input.cloud, cloudUserPrincipalName: input.cloudUserPrincipalName, cloudPassword, timeoutMs: ctx.timeoutMs, onLog: ctx.onLog }),
                 domainCredential,
                 description: `PowerShell publisher (${HOST_COMMANDS[host]}${shell.type === "ssh" ? ` over ssh ${shell.user}@${shell.host}` : ", local"})`,
             };

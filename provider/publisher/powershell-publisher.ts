@@ -9,7 +9,7 @@ import type { KerberosPublisherPort, KerberosServerTable, PublisherRequest, SetS
 import { mapModuleError, mapShellFailure } from "./powershell-errors";
 import { plainText, readScriptResult, toServerTable } from "./powershell-output";
 import { type ProcessOutcome, runProcess } from "./powershell-process";
-import type { PowerShellHost } from "../kerberos/model";
+import type { EntraCloud, PowerShellHost } from "../kerberos/model";
 import { validateDomainName, validateUserPrincipalName } from "./powershell-quote";
 import { buildStdin, CMDLETS, PWSH_ARGS, type PublisherOperation, RESULT_MARKER_PREFIX, type ScriptRequest } from "./powershell-script";
 import { childEnvironment, makeScrubber } from "./powershell-secrets";
@@ -37,6 +37,8 @@ export interface PowerShellPublisherOptions {
     cloudPassword?: string;
     /** default "windowsPowerShell" */
     host?: PowerShellHost;
+    /** the module's endpoint, set before every operation; left out: as the host's module has it */
+    cloud?: EntraCloud;
     /** the executable instead of HOST_COMMANDS[host]; tests run the stand-in with it (not an input) */
     command?: string;
     /** default "ssh" */
@@ -105,6 +107,7 @@ export function createPowerShellPublisher(opts: PowerShellPublisherOptions): Ker
             cloudAuth: opts.cloudPassword !== undefined ? "credential" : "interactive",
             rotateServerKey: operation === "set" && req.rotateServerKey === true,
             force: operation === "set" && req.rotateServerKey === true && req.force === true,
+            endpoint: opts.cloud,
             nonce: randomBytes(12).toString("hex"),
             // the timeout below kills only local processes; over ssh this is what ends the remote pwsh
             stopAfterMs: Math.min(Math.ceil(timeoutMs) + SELF_STOP_MARGIN_MS, 2_147_483_647),

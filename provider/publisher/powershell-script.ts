@@ -16,6 +16,7 @@
 // wrapped into PSCredentials with .NET calls only. The body reports through one line on stdout,
 // "<marker> <base64 of ConvertTo-Json>", so parsing never depends on pwsh's formatting of other
 // streams, on line wrapping, or on the console encoding.
+import type { EntraCloud } from "../kerberos/model";
 import { psSingleQuoted, validateDomainName, validateUserPrincipalName } from "./powershell-quote";
 
 export type PublisherOperation = "set" | "get" | "remove";
@@ -28,6 +29,14 @@ export const CMDLETS: Record<PublisherOperation, string> = {
 };
 
 export const MODULE_NAME = "AzureADHybridAuthenticationManagement";
+
+/**
+ * Set-AzureADKerberosServerEndpoint -TargetEndpoint values. Microsoft Learn lists what
+ * Get-AzureADKerberosServerEndpoint shows ("0 :Public 1 :China 2 :Us Government",
+ * https://learn.microsoft.com/entra/identity/authentication/howto-authentication-passwordless-security-key-on-premises);
+ * the parameter name comes from a public 21Vianet deployment guide (POWERSHELL.md, "National clouds").
+ */
+export const MODULE_ENDPOINTS: Record<EntraCloud, 0 | 1 | 2> = { public: 0, china: 1, usGovernment: 2 };
 
 /** The pwsh command line, local or remote: no script and no secret in it. */
 export const PWSH_ARGS: readonly string[] = ["-NoProfile", "-NonInteractive", "-Command", "-"];
@@ -58,6 +67,8 @@ export interface ScriptRequest {
     rotateServerKey?: boolean;
     /** set only, with rotateServerKey: -Force */
     force?: boolean;
+    /** Set-AzureADKerberosServerEndpoint -TargetEndpoint before the operation, in the same session; left out: not called */
+    endpoint?: EntraCloud;
     /** makes the result marker unique to this run, so no other output can be mistaken for it */
     nonce: string;
     /**
@@ -145,6 +156,7 @@ export function buildScriptBody(req: ScriptRequest): string {
     const domain = validateDomainName(req.domain);
     const upn = validateUserPrincipalName(req.cloudUserPrincipalName);
     if (!/^[0-9a-f]{16,64}$/.test(req.nonce)) throw new Error("nonce must be lowercase hex");
+    if (req.endpoint !== undefined && !(req.endpoint in MODULE_ENDPOINTS)) throw new Error(`endpoint must be one of ${Object.keys(MODULE_ENDPOINTS).join(", ")}`);
     const limit = req.stopAfterMs;
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= 2_147_483_647)) {
         throw new Error("stopAfterMs must be a positive 32-bit integer (WaitOne takes an Int32)");
@@ -188,6 +200,7 @@ export function buildScriptBody(req: ScriptRequest): string {
         "try {",
         ...(limit !== undefined ? watchdogLines(limit) : []),
         `    Import-Module -Name '${MODULE_NAME}'`,
+        ...(req.endpoint !== undefined ? [`    Set-AzureADKerberosServerEndpoint -TargetEndpoint ${MODULE_ENDPOINTS[req.endpoint]}`] : []),
         ...operationLines(req),
         `    return ${EXIT.ok}`,
         "} catch {",

@@ -158,6 +158,13 @@ describe("Set/Get/Remove-AzureADKerberosServer through pwsh (local)", () => {
         expect(core).toEqual(created);
     }, 60_000);
 
+    it("publisher.cloud: the module's endpoint is set in the same run, before the Get (China = -TargetEndpoint 1)", async () => {
+        const before = new Set(fs.readdirSync(recordDir));
+        expect(await publisher({ cloud: "china" }).get(req)).toEqual(created);
+        const [file] = fs.readdirSync(recordDir).filter((f) => !before.has(f));
+        expect(JSON.parse(fs.readFileSync(path.join(recordDir, file), "utf8")).request.endpoint).toBe(1);
+    }, 60_000);
+
     let rotated: KerberosServerTable;
     it("rotate: a new key version, published", async () => {
         rotated = await publisher().set({ ...req, rotateServerKey: true });

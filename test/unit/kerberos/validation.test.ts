@@ -50,6 +50,7 @@ const rows: Row[] = [
     ["powershell host pwsh is an explicit choice", (i) => { i.publisher = ps({ host: "pwsh" }); }, []],
     ["powershell host windowsPowerShell", (i) => { i.publisher = ps({ host: "windowsPowerShell" }); }, []],
     ["powershell host unknown", (i) => { i.publisher = ps({ host: "powershell.exe" }); }, ["publisher.host"], /"windowsPowerShell".*"pwsh"/],
+    ["powershell cloud unknown (Microsoft Cloud Germany is retired)", (i) => { i.publisher = ps({ cloud: "germany" }); }, ["publisher.cloud"], /"public", "china", "usGovernment"/],
     ["powershell unknown key (pwshCommand)", (i) => { i.publisher = ps({ pwshCommand: "pwsh" }); }, ["publisher.pwshCommand"]],
     ["powershell shell unknown key", (i) => { i.publisher = ps({ shell: { ...ssh(), knownHostsFile: "/k" } }); }, ["publisher.shell.knownHostsFile"]],
     ["powershell ssh without hostKey is fine (ssh's own known_hosts)", (i) => { i.publisher = ps({ shell: { ...ssh(), hostKey: undefined } }); }, []],

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { Language, type Node, Parser } from "web-tree-sitter";
 import { ProviderError } from "../../../provider/core/errors";
 import { psSingleQuoted } from "../../../provider/publisher/powershell-quote";
-import { BOOTSTRAP_LINE, buildScriptBody, type ScriptRequest, WATCHDOG_SCRIPT } from "../../../provider/publisher/powershell-script";
+import { BOOTSTRAP_LINE, buildScriptBody, MODULE_ENDPOINTS, type ScriptRequest, WATCHDOG_SCRIPT } from "../../../provider/publisher/powershell-script";
 
 let parser: Parser;
 beforeAll(async () => {
@@ -61,6 +61,8 @@ const DOCUMENTED: Record<string, string[][]> = {
     "Get-AzureADKerberosServer": [["CloudCredential", "Domain", "DomainCredential"], ["Domain", "DomainCredential", "UserPrincipalName"]],
     "Remove-AzureADKerberosServer": [["CloudCredential", "Domain", "DomainCredential"], ["Domain", "DomainCredential", "UserPrincipalName"]],
 };
+// the national-cloud switch, as a public 21Vianet deployment guide shows it (POWERSHELL.md, "National clouds")
+const ENDPOINT_CMDLET = "Set-AzureADKerberosServerEndpoint";
 
 const NONCE = "0123456789abcdef01234567";
 const requests: ScriptRequest[] = [];
@@ -70,10 +72,11 @@ for (const cloudAuth of ["credential", "interactive"] as const) {
         requests.push(
             { ...base, operation: "get" }, { ...base, operation: "remove" }, { ...base, operation: "set" },
             { ...base, operation: "set", rotateServerKey: true }, { ...base, operation: "set", rotateServerKey: true, force: true },
+            { ...base, operation: "get", endpoint: "china" }, { ...base, operation: "set", endpoint: "usGovernment" }, { ...base, operation: "remove", endpoint: "public" },
         );
     }
 }
-const label = (r: ScriptRequest) => `${r.operation}${r.rotateServerKey ? " -RotateServerKey" : ""}${r.force ? " -Force" : ""} (${r.cloudAuth}${r.stopAfterMs ? ", watchdog" : ""})`;
+const label = (r: ScriptRequest) => `${r.operation}${r.rotateServerKey ? " -RotateServerKey" : ""}${r.force ? " -Force" : ""} (${r.cloudAuth}${r.stopAfterMs ? ", watchdog" : ""}${r.endpoint ? `, ${r.endpoint} cloud` : ""})`;
 
 describe("the generated scripts, parsed", () => {
     test("the bootstrap line and the watchdog script parse", () => {
@@ -102,7 +105,16 @@ describe("the generated scripts, parsed", () => {
         }
         // the only other commands: the module import and the script's own helpers (Select-Object is
         // in Select-PekServer's body, which every script defines; remove does not call it)
-        const others = new Set(calls(root).filter((c) => !(c.cmdlet in DOCUMENTED)).map((c) => c.cmdlet));
+        // the endpoint, when asked for: once, before the operation, with the documented number (the
+        // grammar reads a bare number argument as an array_literal_expression of one element)
+        const all = calls(root);
+        const endpointCalls = all.filter((c) => c.cmdlet === ENDPOINT_CMDLET);
+        expect(endpointCalls.map((c) => [c.parameters, c.argumentTypes])).toEqual(req.endpoint ? [[["TargetEndpoint"], ["array_literal_expression"]]] : []);
+        if (req.endpoint) {
+            expect(all.indexOf(endpointCalls[0])).toBeLessThan(all.findIndex((c) => c.cmdlet in DOCUMENTED));
+            expect(buildScriptBody(req)).toContain(`${ENDPOINT_CMDLET} -TargetEndpoint ${MODULE_ENDPOINTS[req.endpoint]}\n`);
+        }
+        const others = new Set(all.filter((c) => !(c.cmdlet in DOCUMENTED) && c.cmdlet !== ENDPOINT_CMDLET).map((c) => c.cmdlet));
         expect([...others].sort()).toEqual(["ConvertFrom-PekField", "ConvertTo-Json", "Import-Module", "Select-Object", "Select-PekServer", "Write-PekResult"]
             .filter((n) => req.operation !== "remove" || n !== "Select-PekServer"));
     });
