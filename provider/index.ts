@@ -1,4 +1,4 @@
-// pulumi-entra-kerberos: the package's public surface (API.md) and nothing else.
+// pulumi-entra-kerberos: the package's public surface (docs/resources/) and nothing else.
 export { AzureADKerberosServer, type AzureADKerberosServerArgs } from "./resources/azure-ad-kerberos-server";
 export type { DirectoryConnection, GraphConnection, KerberosPublisher, SecretRef } from "./kerberos/model";
 export { CloudKerberosTrust, type CloudKerberosTrustArgs, type DomainStatus, type TrustDomainArgs, type TrustForestArgs } from "./components/cloud-kerberos-trust";

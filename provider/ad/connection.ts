@@ -2,7 +2,7 @@
 // connection to one domain, binds, runs the caller's operation on it and unbinds, whatever happens.
 // One connection per operation keeps reads and the writes that follow them on the same DC (a
 // password set on one DC and a read-back on another is a known failure of Microsoft's module,
-// kerberos-server.md §4.2), and leaves no socket behind in the provider process.
+// docs/sources.md, Kerberos §4.2), and leaves no socket behind in the provider process.
 import { channel } from "node:diagnostics_channel";
 import {
     Change, Client, Control, Entry, Filter, InvalidCredentialsError, ResultCodeError, SearchOptions,
@@ -11,7 +11,7 @@ import { ProviderError, scrubText } from "../core/errors";
 import { secureContextFor } from "../core/tls-context";
 import { normalizeDn } from "./escape";
 
-/** API.md's DirectoryConnection with the password SecretRef already resolved (never stored). */
+/** DirectoryConnection (docs/resources/azure-ad-kerberos-server.md) with the password SecretRef already resolved (never stored). */
 export interface ResolvedDirectoryConnection {
     urls: string[];
     username: string;
@@ -119,7 +119,7 @@ export async function withAccessHint<T>(work: () => Promise<T>, needs: string): 
         return await work();
     } catch (e) {
         if (!(e instanceof ProviderError) || e.code !== "DirectoryAccessDenied") throw e;
-        throw new ProviderError(e.code, `${e.message}. The directory account needs ${needs} (README: Least privileges)`, {
+        throw new ProviderError(e.code, `${e.message}. The directory account needs ${needs} (docs/operations.md: Least privileges)`, {
             input: "directory.username", resource: e.resource, serviceCode: e.serviceCode, cause: e,
         });
     }

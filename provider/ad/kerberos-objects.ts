@@ -1,4 +1,4 @@
-// Reads the on-premises half of an Azure AD Kerberos server (kerberos-server.md §1, §2.2):
+// Reads the on-premises half of an Azure AD Kerberos server (docs/sources.md, Kerberos §1, §2.2):
 // the service connection point, the AzureADKerberos "RODC" computer, the krbtgt_AzureAD account
 // and the key's replication stamp, and checks that they point at each other.
 //
@@ -330,7 +330,7 @@ export async function readKerberosServer(session: DirectorySession, domainDnsNam
             unreadable.push(`the key metadata of ${state.dn} is not readable with this account: grant it Read Property on ` +
                 "msDS-SecondaryKrbTgtNumber and replPropertyMetaData of that object (or keep Authenticated Users in Pre-Windows 2000 Compatible Access)");
         } else if (!state.branchId) {
-            // Microsoft's module's own wording for this case (kerberos-server.md §4.2)
+            // Microsoft's module's own wording for this case (docs/sources.md, Kerberos §4.2)
             problems.push("Azure AD Kerberos Server object in Active Directory is missing required properties. Property: UserAccount.SecondaryKrbTgtNumber Value:0");
         }
         const pwd = meta ? passwordMetadata(meta) : undefined;

@@ -1,4 +1,4 @@
-// CloudKerberosTrust's arguments (API.md) and its per-domain status row. Forest names, waves and
+// CloudKerberosTrust's arguments (docs/resources/) and its per-domain status row. Forest names, waves and
 // domain names are plain values: they decide the children's names and the rollout order, which must
 // be known when the program runs. Everything else may be an output of another resource.
 import type * as pulumi from "@pulumi/pulumi";

@@ -8,7 +8,7 @@
 // without a state migration.
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Pulumi type tokens: pulumi-nodejs:dynamic/entra-kerberos:<ClassName> (API.md). */
+/** Pulumi type tokens: pulumi-nodejs:dynamic/entra-kerberos:<ClassName> (docs/resources/). */
 export const DYNAMIC_MODULE = "entra-kerberos";
 
 /**

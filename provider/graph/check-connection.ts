@@ -1,4 +1,4 @@
-// `check`-time validation of a GraphConnection input (API.md), without any I/O: the shape of each
+// `check`-time validation of a GraphConnection input (docs/resources/), without any I/O: the shape of each
 // credential type, secrets given as references (a value would land in Pulumi state), URLs the
 // client factory will accept. Failures name the input path ("graph.credential.clientSecret").
 import { brokenGuidReason, characterProblem, isDnsName, isGuid, looksLikeBrokenGuid, pemCertificateProblem, secretRefProblem, unknownFields, URL_RULES, urlProblem } from "../core/grammar";

@@ -1,4 +1,4 @@
-// Intune assignments (graph-apis.md §3) for both profile kinds: the `assignments` input, group
+// Intune assignments (docs/sources.md, Graph §3) for both profile kinds: the `assignments` input, group
 // resolution (by object id or exact display name), the `/assign` body, which replaces the whole
 // set, and the set read back from `/assignments` expressed in the input's own terms, so that an
 // unchanged tenant compares equal to the program and a portal edit shows as a changed list entry.

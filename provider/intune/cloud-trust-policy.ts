@@ -1,5 +1,5 @@
 // CloudTrustPolicy: the settings catalog profile that tells Windows Hello for Business to use cloud
-// Kerberos trust for on-premises authentication (API.md), reconciled over Graph beta.
+// Kerberos trust for on-premises authentication (docs/resources/), reconciled over Graph beta.
 //
 // State layout (what makes drift visible without perpetual diffs):
 // - `settings` is the flat line list of settings-compare.ts. `check` fills it with the lines the

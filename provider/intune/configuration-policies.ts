@@ -1,4 +1,4 @@
-// Settings catalog policies over Graph beta (graph-apis.md §3): create (POST, 201), read with
+// Settings catalog policies over Graph beta (docs/sources.md, Graph §3): create (POST, 201), read with
 // $expand=settings,assignments and every settings page, update by PUT of the whole policy (204,
 // settings replaced wholesale), /assign (replaces the set), /assignments, delete.
 import { ProviderError } from "../core/errors";

@@ -1,5 +1,5 @@
 // Windows custom configuration profiles (custom OMA-URI) over Graph beta deviceConfigurations
-// (graph-apis.md §2.3): POST, GET (with $expand=assignments), PATCH with the complete omaSettings (a collection is replaced,
+// (docs/sources.md, Graph §2.3): POST, GET (with $expand=assignments), PATCH with the complete omaSettings (a collection is replaced,
 // not merged; the derived @odata.type is required), /assign, /assignments, DELETE.
 // String OMA values come back masked (isEncrypted, secretReferenceValueId), never in plain text.
 import { graphListAll, graphRequest, graphRequestRaw, type GraphClient } from "../graph";

@@ -1,4 +1,4 @@
-// HostToRealmMapping: Kerberos host-to-realm mappings for Windows clients (API.md), delivered
+// HostToRealmMapping: Kerberos host-to-realm mappings for Windows clients (docs/resources/), delivered
 // through the settings catalog when the tenant's catalog has a HostToRealm definition (discovered
 // at create), otherwise as a Windows custom configuration profile with the ADMX-backed OMA-URI.
 // The delivery chosen at create is kept for the life of the resource (`deliveredAs`).

@@ -1,4 +1,4 @@
-// Kerberos host-to-realm mappings (graph-apis.md §2): validation for `check`, the canonical form
+// Kerberos host-to-realm mappings (docs/sources.md, Graph §2): validation for `check`, the canonical form
 // that comparisons and the content hash use, and the ADMX-backed OMA-URI payload of
 // ./Device/Vendor/MSFT/Policy/Config/ADMX_Kerberos/HostToRealm.
 //

@@ -4,7 +4,7 @@
 //   - the key is older than keyRotation.maxAgeDays
 //   - keyRotation.trigger changed (a deliberate, one-off rotation)
 // and the module's one-rotation-per-24-hours rule is honoured unless keyRotation.force: Entra
-// activates a new key only 24 h after publishing it (kerberos-server.md §2.3), so a second rotation
+// activates a new key only 24 h after publishing it (docs/sources.md, Kerberos §2.3), so a second rotation
 // inside that window can retire the key the cloud is still using. The window counts from the last
 // published key change, whoever made it (lastPublishedKeyChange). Pure.
 import { keyAgeReason, keyVersionReason } from "./drift";

@@ -1,4 +1,4 @@
-// The module's known failures (kerberos-server.md §4.2) -> ProviderErrors with a stable code and a
+// The module's known failures (docs/sources.md, Kerberos §4.2) -> ProviderErrors with a stable code and a
 // message that says what to fix, followed by the module's own words (scrubbed). Codes shared with
 // the lab publisher (DirectoryAccessDenied, DomainStrongAuthRequired, KerberosServerIncomplete,
 // RotationTooSoon, DirectoryAuthFailed) mean the same thing there, so callers handle both alike.
