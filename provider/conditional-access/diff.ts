@@ -2,7 +2,7 @@
 // then looks up only what is new: a different `policy`, and entries not already resolved in state.
 // Names already in state keep their recorded ids (an exclusion is pinned to the object it named
 // when it was added), so an unchanged program never depends on a lookup to preview cleanly.
-import { UNKNOWN_VALUE } from "../graph/check-connection";
+import { UNKNOWN_VALUE } from "../core/unknown";
 import { EXCLUSION_KINDS, entriesOf, type ConditionalAccessExclusionInputs, type ConditionalAccessExclusionState, type ExclusionKind } from "./model";
 import { inputsOf } from "./state";
 

@@ -2,9 +2,9 @@
 // resolution (by object id or exact display name), the `/assign` body, which replaces the whole
 // set, and the set read back from `/assignments` expressed in the input's own terms, so that an
 // unchanged tenant compares equal to the program and a portal edit shows as a changed list entry.
+import { isUnknown } from "../core/unknown";
 import { ProviderError } from "../core/errors";
 import { isGuid, nameOrIdProblem, unknownFields } from "../core/grammar";
-import { UNKNOWN_VALUE } from "../graph/check-connection";
 import { graphListAll, graphRequest, type GraphClient } from "../graph";
 
 export interface AssignmentsInput {
@@ -32,7 +32,6 @@ export const TARGET = {
     allUsers: "#microsoft.graph.allLicensedUsersAssignmentTarget",
 } as const;
 
-const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
 /** Entra group display names are at most 256 characters. */
 const MAX_GROUP_NAME = 256;
 /** Groups per list: each is one lookup and one assignment target; more belongs in a group that holds them. */

@@ -10,6 +10,7 @@
 // - `displayName` and `description` hold what Intune has (the marker stripped).
 // - `drift` lists what none of those fields can show (the ownership marker removed, a legacy setting
 //   id an older version wrote), only when non-empty.
+import { isUnknown } from "../core/unknown";
 import { ProviderError } from "../core/errors";
 import { described, freeTextProblem } from "../core/grammar";
 import type { GraphConnection } from "../graph";
@@ -19,7 +20,7 @@ import {
     assignBody, checkAssignments, graphGroupLookup, normalizeAssignments, observedAssignments, resolution, resolveGroups, sameAssignments, storedResolution,
     type Assignments, type AssignmentsInput, type Resolution,
 } from "./assignments";
-import { checkDisplayName, checkKnownKeys, checkOptionalBoolean, compact, containsUnknown, deepEqual, isUnknown, type Failure } from "./check-common";
+import { checkDisplayName, checkKnownKeys, checkOptionalBoolean, compact, containsUnknown, deepEqual, type Failure } from "./check-common";
 import { cloudTrustSettings, DEVICE_ONLY_INPUTS, LEGACY_SECURITY_KEY_FOR_SIGN_IN, SCOPES, SECURITY_KEY_FOR_SIGN_IN, type CloudTrustScope } from "./cloud-trust-settings";
 import {
     assignPolicy, createPolicy, deletePolicy, findPoliciesByName, putPolicy, readPolicy, type ObservedPolicy,

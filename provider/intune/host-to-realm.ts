@@ -6,9 +6,9 @@
 // the hosts and DNS suffixes separated by ";". An OMA-URI payload writes the list as name/data pairs
 // separated by U+F000, spelled `&#xF000;` in the XML:
 //   <enabled/><data id="hosttorealm" value="REALM1&#xF000;host1;.suffix1&#xF000;REALM2&#xF000;host2"/>
+import { isUnknown } from "../core/unknown";
 import { createHash } from "node:crypto";
 import { hostOrSuffixProblem, realmProblem, unknownFields } from "../core/grammar";
-import { UNKNOWN_VALUE } from "../graph/check-connection";
 
 export interface RealmMapping {
     realm: string;
@@ -28,7 +28,6 @@ const MAX_REALMS = 100;
 const MAX_HOSTS = 1000;
 
 
-const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
 
 /** `check` for `mappings`: at least one realm, valid realms and hosts, no host or realm listed twice. */
 export function checkMappings(v: unknown, path = "mappings"): MappingFailure[] {

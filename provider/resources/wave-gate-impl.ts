@@ -2,10 +2,10 @@
 // The verdict is enforced in create and update, not in check: a failed step is what the engine's
 // --continue-on-error isolates (the next wave is skipped, other work goes on), while a check failure
 // would stop the whole deployment.
+import { isUnknown } from "../core/unknown";
 import type * as pulumi from "@pulumi/pulumi";
 import { ProviderError } from "../core/errors";
 import { displayNameProblem, freeTextProblem, numberProblem, unknownFields, unknownInput } from "../core/grammar";
-import { UNKNOWN_VALUE } from "../graph/check-connection";
 import type { WaveGateDomain } from "./wave-gate";
 
 interface GateInputs {
@@ -13,7 +13,6 @@ interface GateInputs {
     domains: WaveGateDomain[];
 }
 
-const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
 /** Domains of one wave: far beyond any forest count, small enough to print. */
 const MAX_DOMAINS = 1000;
 
