@@ -8,7 +8,7 @@ import {
     DirectorySession, isLdapResult, newRoundTrips, ResolvedDirectoryConnection, totalRoundTrips, withDirectory,
 } from "../../provider/ad/connection";
 import { ResolvedGroup, resolveWellKnownGroups } from "../../provider/ad/groups";
-import { KerberosServerState, readKerberosServer } from "../../provider/ad/kerberos-objects";
+import { describeProblems, KerberosServerState, readKerberosServer } from "../../provider/ad/kerberos-objects";
 import { DEFAULT_ALLOWED_GROUPS, DEFAULT_DENIED_GROUPS, sidToString } from "../../provider/ad/sid";
 import { LabForest } from "../layout";
 import { deleteIfExists, ensureComputer, ensureKrbtgt, recreateScp, setRandomPassword } from "./ad-writes";
@@ -240,7 +240,7 @@ export class LabKerberosPublisher {
                     await this.faults.delay(domain, "afterAdObjects");
                     st = await readKerberosServer(s, domain);
                     if (!st.complete) {
-                        throw new ProviderError("KerberosServerIncomplete", `Azure AD Kerberos Server objects of ${domain} are inconsistent: ${st.problems.join("; ")}`, { resource: s.url });
+                        throw new ProviderError("KerberosServerIncomplete", `Azure AD Kerberos Server objects of ${domain} are inconsistent: ${describeProblems(st).join("; ")}`, { resource: s.url });
                     }
                 }
                 let rotated = false;

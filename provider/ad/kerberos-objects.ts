@@ -150,7 +150,9 @@ export interface KerberosServerState {
     absent: boolean;
     /** true if all three exist and agree */
     complete: boolean;
-    /** disagreements and missing pieces, one sentence each */
+    /** the pieces that are missing while others exist (none when `absent`) */
+    missing: string[];
+    /** disagreements between the pieces that exist, one sentence each */
     problems: string[];
     /** who declared which allow/deny list entries (list-claims.ts); read in the same search */
     claims: ListClaim[];
@@ -354,12 +356,16 @@ export async function readKerberosServer(session: DirectorySession, domainDnsNam
     const parts: [string, unknown][] = [["service connection point", scp], ["computer", computer], ["krbtgt account", krbtgt]];
     const missing = parts.filter(([, v]) => !v).map(([k]) => k);
     const absent = missing.length === parts.length;
-    if (!absent && missing.length) problems.unshift(`missing: ${missing.join(", ")}`);
     await prefetch.dsas; // settled before the caller can close the connection under it (never rejects)
     return {
         domainDnsName, dns, dc: session.url, dcHostName,
         scp, computer, krbtgt, absent, complete: missing.length === 0 && problems.length === 0 && unreadable.length === 0,
-        problems: [...problems, ...unreadable], unreadable,
+        missing: absent ? [] : missing, problems: [...problems, ...unreadable], unreadable,
         claims: parseClaims(entries, domainDn),
     };
+}
+
+/** Missing pieces and disagreements as one list of sentences ("missing: computer", then the rest). */
+export function describeProblems(st: Pick<KerberosServerState, "missing" | "problems">): string[] {
+    return [...(st.missing.length ? [`missing: ${st.missing.join(", ")}`] : []), ...st.problems];
 }

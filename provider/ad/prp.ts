@@ -107,13 +107,6 @@ export function isListInSync(d: ListDifference): boolean {
     return d.missing.length === 0 && d.extra.length === 0;
 }
 
-/** Pure: "allow list: CN=X missing; CN=Y not desired" (empty when in sync). */
-export function describeListDrift(list: "allow list" | "deny list", d: ListDifference): string | undefined {
-    if (isListInSync(d)) return undefined;
-    const parts = [...d.missing.map((dn) => `${dn} missing`), ...d.extra.map((dn) => `${dn} not desired`)];
-    return `${list}: ${parts.join("; ")}`;
-}
-
 /**
  * Resolves the desired lists in one search: allowedGroups (or Domain Users), the nine built-in
  * denied groups by SID (names are localized), and deniedGroups. Errors name the input.
