@@ -145,7 +145,9 @@ function classifyConnectError(e: unknown): AttemptFailure["kind"] | undefined {
     if (typeof code === "string" && TLS_CODE.test(code)) return "tls";
     if (typeof code === "string" && FAILOVER_SOCKET_CODES.has(code)) return "connect";
     const msg = String((e as Error)?.message ?? e);
+    // foreign text: ldapts and Node socket errors carry no code for these
     if (/Connection timeout|Connection closed|socket hang up|Socket error|Operation timed out/i.test(msg)) return "connect";
+    // foreign text: ldapts and Node TLS errors
     if (/certificate|altnames|TLS|SSL/i.test(msg)) return "tls";
     return undefined;
 }
@@ -155,6 +157,7 @@ function describe(e: unknown): string {
     if (e instanceof ResultCodeError) return `${e.message.trim()} (LDAP ${ldapResultName(e.code)}, ${e.code})`;
     const code = (e as { code?: unknown })?.code;
     const msg = String((e as Error)?.message ?? e).trim();
+    // foreign text: ldapts' message
     return typeof code === "string" && !msg.includes(code) ? `${msg} [${code}]` : msg;
 }
 
@@ -259,6 +262,7 @@ export async function withDirectory<T>(conn: ResolvedDirectoryConnection, fn: (s
 function operationError(op: string, target: string, url: string, e: unknown, secrets: Iterable<string>, purpose: string): ProviderError {
     if (e instanceof ProviderError) return e;
     const resultCode = e instanceof ResultCodeError ? e.code : undefined;
+    // foreign text: ldapts' timeout error has no result code
     const timedOut = resultCode === undefined && /timed out|timeout/i.test(String((e as Error)?.message));
     const code = resultCode !== undefined ? (RESULT_CODES[resultCode] ?? "DirectoryOperationFailed") : timedOut ? "DirectoryTimeout" : "DirectoryConnectionLost";
     return new ProviderError(code, scrubText(`LDAP ${op} ${target} on ${url} failed${purpose}: ${describe(e)}`, secrets), {

@@ -159,6 +159,7 @@ export function errorFromException(l: RequestLabel, e: unknown, endpoints: { gra
             failure: { kind: "fatal" }, diagnoseAuthority: false,
         };
     }
+    // foreign text: @azure/identity's error text
     if (/Credential|Authentication/i.test(name) && /\[object Object\]|Error\(s\): Not Available/.test(message)) {
         // MSAL's text when the token endpoint answered an HTTP error without an Entra error body
         // (an outage page, a proxy): nothing useful to quote, and nothing was sent to Graph
@@ -169,7 +170,9 @@ export function errorFromException(l: RequestLabel, e: unknown, endpoints: { gra
             failure: NOT_RETRIED_TOKEN, diagnoseAuthority: false,
         };
     }
+    // foreign text: @azure/identity's error text
     if (/Credential|Authentication|Access token is undefined/i.test(name) || /endpoints_resolution_error|CredentialUnavailable/.test(message)) {
+        // foreign text: @azure/identity's error text
         const opaque = /endpoints_resolution_error/.test(message);
         return {
             error: new ProviderError("GRAPH_AUTH", `${prefix(l)}: could not get a token (${name || "credential error"}): ${message.split("\n")[0]}`,

@@ -55,6 +55,7 @@ export async function createProfile(gc: GraphClient, body: CustomProfileBody, de
 // Graph endpoints that refused $expand=assignments on a profile (an older emulator, or a service that
 // does not offer it): this process reads their assignments from /assignments instead, as before.
 const expandRefused = new Set<string>();
+// foreign text: Graph's 400 names the refused option only in its message
 const refusesExpand = (e: unknown) => (e as { httpStatus?: number })?.httpStatus === 400 && /\$expand/i.test(String((e as Error)?.message));
 
 /** The whole profile once consecutive reads agree (settled.ts), or undefined when it does not exist. */

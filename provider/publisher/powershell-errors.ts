@@ -186,6 +186,7 @@ export function mapModuleError(err: ModuleErrorInfo, ctx: ErrorContext): Provide
 export function mapShellFailure(o: { exitCode: number | null; signal: string | null; stderr: string }, ctx: ErrorContext & { where: string }): ProviderError {
     const what = `${CMDLETS[ctx.operation]} for ${ctx.domain} (${ctx.where})`;
     const tail = ctx.scrub(o.stderr).trim().split(/\r?\n/).slice(-5).join(" ").replace(/\s+/g, " ").slice(0, 800);
+    // foreign text: the shell's stderr
     if (o.exitCode === 127 || o.exitCode === 9009 || /command not found|is not recognized as an internal or external command|No such file or directory/i.test(o.stderr)) {
         return new ProviderError("PublisherShellNotFound",
             `${what}: PowerShell was not found (${tail}). publisher.host "windowsPowerShell" runs powershell.exe and "pwsh" runs PowerShell 7: ` +
