@@ -7,7 +7,7 @@ import { channel } from "node:diagnostics_channel";
 import {
     Change, Client, Control, Entry, Filter, InvalidCredentialsError, ResultCodeError, SearchOptions,
 } from "ldapts";
-import { ProviderError, scrubText } from "../core/errors";
+import { ProviderError, scrubText, type ErrorCode } from "../core/errors";
 import { secureContextFor } from "../core/tls-context";
 import { normalizeDn } from "./escape";
 
@@ -98,7 +98,7 @@ const RESULT_NAMES: Record<number, string> = {
 };
 
 /** Provider error codes for LDAP results a caller may want to branch on. */
-const RESULT_CODES: Record<number, string> = {
+const RESULT_CODES: Record<number, ErrorCode> = {
     32: "DirectoryNoSuchObject",
     68: "DirectoryAlreadyExists",
     50: "DirectoryAccessDenied",

@@ -2,7 +2,7 @@
 // kept as details, and a message that names the call ("GET v1.0/groups"), the service's own words
 // and, where there is one, what the user can do. Never a token or secret: none reaches this code,
 // and ProviderError redacts anything token-shaped as a last guard.
-import { ProviderError } from "../core/errors";
+import { ProviderError, type ErrorCode } from "../core/errors";
 import { parseNetworkMessage, NETWORK_ERROR_NAME } from "./transport";
 import type { AttemptFailure } from "./retry";
 
@@ -23,7 +23,7 @@ function prefix(l: RequestLabel): string {
     return `${l.description ? `${l.description}: ` : ""}Graph ${resourceLabel(l)}`;
 }
 
-export const STATUS_CODES: Record<number, string> = {
+export const STATUS_CODES: Record<number, ErrorCode> = {
     400: "GRAPH_BAD_REQUEST",
     401: "GRAPH_UNAUTHORIZED",
     403: "GRAPH_FORBIDDEN",
@@ -34,7 +34,7 @@ export const STATUS_CODES: Record<number, string> = {
     429: "GRAPH_THROTTLED",
 };
 
-export function codeForStatus(status: number): string {
+export function codeForStatus(status: number): ErrorCode {
     return STATUS_CODES[status] ?? (status >= 500 ? "GRAPH_SERVICE_ERROR" : "GRAPH_HTTP_ERROR");
 }
 

@@ -135,16 +135,16 @@ export async function resolveGroups(lookup: GroupLookup, a: Assignments, descrip
     for (const { entry, input } of groupEntries(a)) {
         if (isGuid(entry)) {
             const g = await lookup.byId(entry);
-            if (!g) throw new ProviderError("GROUP_NOT_FOUND", `${description}: ${input} names group id ${entry}, which does not exist in the tenant`, { input });
+            if (!g) throw new ProviderError("GroupNotFound", `${description}: ${input} names group id ${entry}, which does not exist in the tenant`, { input });
             resolved[entry] = g.id;
             continue;
         }
         const matches = await lookup.byName(entry);
         if (matches.length === 0) {
-            throw new ProviderError("GROUP_NOT_FOUND", `${description}: ${input}: no group is named "${entry}"; give its exact display name or its object id`, { input });
+            throw new ProviderError("GroupNotFound", `${description}: ${input}: no group is named "${entry}"; give its exact display name or its object id`, { input });
         }
         if (matches.length > 1) {
-            throw new ProviderError("GROUP_AMBIGUOUS",
+            throw new ProviderError("GroupAmbiguous",
                 `${description}: ${input}: ${matches.length} groups are named "${entry}" (${matches.map((g) => g.id).join(", ")}); give the object id of the one you mean`, { input });
         }
         resolved[entry] = matches[0].id;

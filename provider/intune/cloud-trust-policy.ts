@@ -243,7 +243,7 @@ export async function deleteCloudTrustPolicy(id: string, props: Record<string, a
 /** The inputs part of stored state (refresh and delete get nothing else). */
 function storedInputs(props: Record<string, any>, verb: string): CheckedCloudTrustInputs {
     if (!props?.graph || typeof props.displayName !== "string") {
-        throw new ProviderError("STATE_INVALID", `the state of this CloudTrustPolicy lacks its graph connection or displayName; it cannot be ${verb}`);
+        throw new ProviderError("StateInvalid", `the state of this CloudTrustPolicy lacks its graph connection or displayName; it cannot be ${verb}`);
     }
     const out: Record<string, unknown> = {};
     for (const k of INPUT_KEYS) if (props[k] !== undefined) out[k] = props[k];

@@ -297,7 +297,7 @@ function assign(gc: GraphClient, delivery: Delivery, id: string, body: { assignm
 
 function storedInputs(props: Record<string, any>, verb: string): CheckedHostToRealmInputs {
     if (!props?.graph || typeof props.displayName !== "string" || !Array.isArray(props.mappings)) {
-        throw new ProviderError("STATE_INVALID", `the state of this HostToRealmMapping lacks its graph connection, displayName or mappings; it cannot be ${verb}`);
+        throw new ProviderError("StateInvalid", `the state of this HostToRealmMapping lacks its graph connection, displayName or mappings; it cannot be ${verb}`);
     }
     const out: Record<string, unknown> = {};
     for (const k of INPUT_KEYS) if (props[k] !== undefined) out[k] = props[k];
@@ -306,7 +306,7 @@ function storedInputs(props: Record<string, any>, verb: string): CheckedHostToRe
 
 function storedDelivery(props: Record<string, any>): Delivery {
     if (props?.deliveredAs !== "settingsCatalog" && props?.deliveredAs !== "customOmaUri") {
-        throw new ProviderError("STATE_INVALID", "the state of this HostToRealmMapping does not say how it was delivered (deliveredAs)");
+        throw new ProviderError("StateInvalid", "the state of this HostToRealmMapping does not say how it was delivered (deliveredAs)");
     }
     return props.deliveredAs;
 }

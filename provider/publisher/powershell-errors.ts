@@ -3,7 +3,7 @@
 // the lab publisher (DirectoryAccessDenied, DomainStrongAuthRequired, KerberosServerIncomplete,
 // RotationTooSoon, DirectoryAuthFailed) mean the same thing there, so callers handle both alike.
 // Anything unknown passes through as PublisherCommandFailed with the exception type and text.
-import { ProviderError } from "../core/errors";
+import { ProviderError, type ErrorCode } from "../core/errors";
 import { type ModuleErrorInfo, plainText } from "./powershell-output";
 import { CMDLETS, MODULE_NAME, type PublisherOperation } from "./powershell-script";
 import type { Scrubber } from "./powershell-secrets";
@@ -18,7 +18,7 @@ export interface ErrorContext {
 }
 
 interface KnownError {
-    code: string;
+    code: ErrorCode;
     /** tested against "<type>: <message>" of the exception and of each inner exception */
     match: RegExp;
     fix: (ctx: ErrorContext) => string;
