@@ -33,9 +33,12 @@ export function hasChanges(p: DiffPlan): boolean {
 }
 
 /** A different tenant or Graph cloud is a different policy altogether. */
-export function sameTenant(a: any, b: any): boolean {
+/** The part of a GraphConnection that names the tenant and the cloud (from state or new inputs, unchecked). */
+type TenantOf = { tenantId?: unknown; graphEndpoint?: unknown } | undefined;
+
+export function sameTenant(a: TenantOf, b: TenantOf): boolean {
     if (a?.tenantId === UNKNOWN_VALUE || b?.tenantId === UNKNOWN_VALUE) return true; // decided once known
-    const t = (g: any) => `${String(g?.tenantId ?? "").toLowerCase()}|${String(g?.graphEndpoint ?? "https://graph.microsoft.com").replace(/\/+$/, "").toLowerCase()}`;
+    const t = (g: TenantOf) => `${String(g?.tenantId ?? "").toLowerCase()}|${String(g?.graphEndpoint ?? "https://graph.microsoft.com").replace(/\/+$/, "").toLowerCase()}`;
     return t(a) === t(b);
 }
 

@@ -26,6 +26,7 @@ export function lazyProvider(modulePath: string, exportName: string): pulumi.dyn
             const impl = require(modulePath)[exportName];
             if (typeof impl.configure === "function") await impl.configure(req);
         },
+        // any: Pulumi's dynamic.ResourceProvider types every property bag as any; the implementation checks them
         async check(olds: any, news: any) {
             return require(modulePath)[exportName].check(olds, news);
         },

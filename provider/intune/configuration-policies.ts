@@ -18,6 +18,7 @@ export interface ObservedPolicy {
     settingCount: number;
     lastModifiedDateTime: string;
     /** every setting, all pages */
+    // any: Graph's configurationPolicy settings and assignments JSON, passed through as read
     settings: any[];
     /** as read from /assignments */
     assignments: any[];

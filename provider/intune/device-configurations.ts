@@ -32,6 +32,7 @@ export interface ObservedProfile {
     description: string;
     lastModifiedDateTime: string;
     omaSettings: { odataType: string; displayName: string; omaUri: string; isEncrypted: boolean; secretReferenceValueId: string | null }[];
+    // any: Graph's deviceConfiguration JSON, passed through as read
     assignments: any[];
 }
 

@@ -100,6 +100,7 @@ interface Observed {
     displayName: string;
     description: string;
     lastModifiedDateTime: string;
+    // any: Graph's JSON as read (settings, assignments)
     assignments: any[];
     /** catalog: the mappings read back; OMA: undefined (masked) */
     mappings?: RealmMapping[];

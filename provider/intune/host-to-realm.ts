@@ -39,6 +39,7 @@ export function checkMappings(v: unknown, path = "mappings"): MappingFailure[] {
         return out;
     }
     if (v.length > MAX_REALMS) { fail(path, `${path} has ${v.length} entries; at most ${MAX_REALMS}`); return out; }
+    // any: the unchecked `mappings` input, validated here entry by entry
     const total = v.reduce((n: number, m: any) => n + (Array.isArray(m?.hosts) ? m.hosts.length : 0), 0);
     if (total > MAX_HOSTS) { fail(path, `${path} lists ${total} hosts in all; at most ${MAX_HOSTS}`); return out; }
     const realms = new Map<string, string>(); // realm -> where

@@ -102,6 +102,7 @@ export function createLabPublisher(opts: LabPublisherOptions): KerberosPublisher
             opts.renewToken(); // refused before anything was done: safe to send again, with a fresh token
             return post(op, req, true);
         }
+        // any: the lab publisher's JSON answer, checked field by field below
         let parsed: any;
         try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
         if (!res.ok) {

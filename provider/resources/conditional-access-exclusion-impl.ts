@@ -43,6 +43,7 @@ function withGateway<T>(op: OperationName, graph: GraphConnection | undefined, l
     }, fn);
 }
 
+// any: the engine's property bags (Pulumi's ResourceProvider signature); check validates them
 function requireState(props: any, op: string): ConditionalAccessExclusionState {
     if (!props || typeof props.policyId !== "string" || !props.graph) {
         throw new ProviderError("StateInvalid", `the state of this ConditionalAccessExclusion lacks policyId or graph; it cannot be ${op}`);

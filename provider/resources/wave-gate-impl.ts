@@ -16,6 +16,7 @@ interface GateInputs {
 /** Domains of one wave: far beyond any forest count, small enough to print. */
 const MAX_DOMAINS = 1000;
 
+// any: the engine's property bags (Pulumi's ResourceProvider signature); checkInputs validates them
 function checkInputs(news: any): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     const rule = (property: string, reason: string | undefined) => { if (reason) failures.push({ property, reason }); };
