@@ -72,6 +72,32 @@ test("every relative link in a markdown file points at a file of the repository"
     expect(broken).toEqual([]);
 });
 
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens. */
+export function headingAnchors(text: string): Set<string> {
+    const prose = text.replace(/```[\s\S]*?```/g, "");
+    return new Set([...prose.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[`*_]/g, "").replace(/[^\p{L}\p{N}\- ]/gu, "").replace(/ /g, "-")));
+}
+
+test("every #anchor of a link names a heading of the page it points at", () => {
+    expect([...headingAnchors("## How a write works, and what Graph cannot guarantee\n```\n## not a heading\n```")]).toEqual(["how-a-write-works-and-what-graph-cannot-guarantee"]);
+    const broken: string[] = [];
+    for (const f of markdown) {
+        const prose = fs.readFileSync(f, "utf8").replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "");
+        for (const m of prose.matchAll(/\]\(([^)\s#]*)#([^)\s]+)\)/g)) {
+            if (/^(https?:|mailto:)/.test(m[1])) continue;
+            const target = m[1] ? path.resolve(path.dirname(f), decodeURIComponent(m[1])) : f;
+            if (!target.endsWith(".md") || !fs.existsSync(target)) continue;
+            if (!headingAnchors(fs.readFileSync(target, "utf8")).has(m[2])) broken.push(`${rel(f)}: ${m[1]}#${m[2]}`);
+        }
+    }
+    expect(broken).toEqual([]);
+});
+
+test("every code fence in a markdown file is closed (an open one swallows the headings after it)", () => {
+    const open = markdown.filter((f) => (fs.readFileSync(f, "utf8").match(/^\s*```/gm) ?? []).length % 2 !== 0).map(rel);
+    expect(open).toEqual([]);
+});
+
 test("no markdown file cites a document outside the repository", () => {
     const hits = markdown.flatMap((f) => {
         const text = fs.readFileSync(f, "utf8");
