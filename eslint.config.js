@@ -3,7 +3,7 @@
 const tseslint = require("typescript-eslint");
 
 module.exports = tseslint.config(
-    { ignores: ["bin/**", "**/node_modules/**", ".lab/**", ".cache/**", "coverage/**", "**/*.js"] },
+    { ignores: ["bin/**", "**/node_modules/**", ".lab/**", ".cache/**", "coverage/**", "docs/api/**", "**/*.js"] },
     ...tseslint.configs.recommended,
     {
         rules: {

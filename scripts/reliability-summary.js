@@ -45,9 +45,9 @@ row("secret scans / hits", scans.length, hits, `${(scans.reduce((n, r) => n + r.
 const props = (area) => records.filter((r) => r.kind === "property" && r.area === area);
 row("TLS: wrong or missing CA fails closed", props("tls").length, props("tls").filter((r) => r.ok).length, "LDAPS, Graph + token endpoint, lab publisher; also with NODE_TLS_REJECT_UNAUTHORIZED=0");
 const adPrivilege = props("privilege").filter((r) => /^AD: /.test(r.name ?? "")).length;
-row("least privilege: exact README rights work / one missing is a clear error", props("privilege").length, props("privilege").filter((r) => r.ok).length,
+row("least privilege: exact documented rights work / one missing is a clear error", props("privilege").length, props("privilege").filter((r) => r.ok).length,
     `Graph application permissions ${props("privilege").length - adPrivilege} (403), AD rights of the directory account ${adPrivilege} (DirectoryAccessDenied)`);
-row("verbose engine logs: { env } never logged, { config } from -v=7", props("secrets").length, props("secrets").filter((r) => r.ok).length, "README \"Secrets\": no -v above 6 in CI");
+row("verbose engine logs: { env } never logged, { config } from -v=7", props("secrets").length, props("secrets").filter((r) => r.ok).length, "docs/operations.md \"Secrets\": no -v above 6 in CI");
 row("operations with a deadline of their own", props("timeout").length, props("timeout").filter((r) => r.ok).length, "create/read/update/delete (+ CA diff) of all four resources");
 
 const width = (k) => Math.max(...rows.map((r) => String(r[k]).length), k.length);

@@ -14,6 +14,8 @@ step "build and lint"
 node scripts/link-self.js  # npm install <pkg> drops the self link; put it back
 npm run -s build || setup_failed=1
 npm run -s lint || setup_failed=1
+# the API reference from the types (TypeDoc; its warnings are errors), into the git-ignored docs/api/
+npm run -s docs || setup_failed=1
 
 step "Pulumi CLI (built from source, cached by version)"
 if bin=$(bash scripts/install-pulumi-cli.sh | tail -n 1) && [ -x "$bin/pulumi" ]; then

@@ -1,6 +1,6 @@
 // Directory audit events (v1.0 auditLogs/directoryAudits), shaped like Entra's. The lab Kerberos
 // publisher records KerberosDomain events through GraphEmulator.recordDirectoryAudit, ideally built
-// with kerberosDomainAudit() so they match kerberos-server.md §3.1: service "Core Directory",
+// with kerberosDomainAudit() so they match docs/sources.md, Kerberos §3.1: service "Core Directory",
 // category KerberosDomain, activities "Add/Update/Delete kerberos domain", target krbtgt_<N>,
 // modifiedProperties KerberosDomainDnsName and KerberosDomainDescription
 // ([{"Version":0,"BranchId":N,"OriginatingUsn":<key version>,"OriginatingTime":"<ISO>"}]),

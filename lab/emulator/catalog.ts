@@ -1,6 +1,6 @@
 // Settings catalog definitions (beta deviceManagement/configurationSettings) the lab knows, and
 // builders for more. The default catalog is the 33 definitions a real tenant returned
-// (../shared/fixtures/graph/real-exports/intune-docs-setting-definitions-passportforwork-kerberos.json):
+// (https://github.com/Pacers31Colts18/Intune.Docs/tree/1e173ea7/Docs/ConfigurationPolicies; docs/sources.md):
 // ids, names, URIs, options and value ranges are theirs, and test/contract/artefacts/catalog.test.ts
 // holds every one of them to that file. Descriptions, categories, SKUs and versions are not copied
 // (docs/lab.md, Limits). No real tenant export has a HostToRealm definition (docs-excerpts/

@@ -56,7 +56,7 @@ export function graphError(req: Pick<EmulatorRequest, "requestId" | "clientReque
 }
 
 /**
- * Intune wraps its own error document, serialized, in `error.message` (graph-apis.md §3), with the
+ * Intune wraps its own error document, serialized, in `error.message` (docs/sources.md, Graph §3), with the
  * request's activity id and CRLF-indented JSON like the real service.
  */
 export function intuneMessage(req: Pick<EmulatorRequest, "requestId">, text: string, retryAfter: number | null = null): string {

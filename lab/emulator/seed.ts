@@ -15,7 +15,7 @@ export const LAB_APP_DISPLAY_NAME = "Entra Kerberos Lab Automation";
 /** Environment variable through which the lab CLI hands the per-start client secret to the emulator process. */
 export const LAB_APP_SECRET_ENV = "LAB_GRAPH_CLIENT_SECRET";
 
-/** Graph application permissions the product needs (graph-apis.md §4, §5). */
+/** Graph application permissions the product needs (docs/sources.md, Graph §4, §5). */
 export const LAB_APP_ROLES = [
     "DeviceManagementConfiguration.ReadWrite.All",
     "Policy.Read.All",

@@ -1,10 +1,10 @@
 // Service limits the real tenant enforces, so the provider's backoff is exercised in the lab.
 //
 // - conditionalAccessPolicy: "1 request per second per tenant (all apps)", and these resources do
-//   NOT return Retry-After on 429 (graph-apis.md §4, from Graph's throttling-limits page).
+//   NOT return Retry-After on 429 (docs/sources.md, Graph §4, from Graph's throttling-limits page).
 // - Intune device configuration v2 (configurationPolicies, their settings and assignments, and
 //   settingDefinitions): per tenant 200 writes / 20 s and 2000 requests / 20 s; per app per tenant
-//   100 writes / 20 s and 1000 requests / 20 s; 429 with Retry-After (graph-apis.md §3).
+//   100 writes / 20 s and 1000 requests / 20 s; 429 with Retry-After (docs/sources.md, Graph §3).
 // Both as quoted in docs-excerpts/passportforwork-securitykey-and-intune-docs.md ("throttling").
 //   deviceConfigurations has "its own, similar bucket": same figures, separate counters.
 import type { ThrottleSettings, DeepPartial } from "./types";

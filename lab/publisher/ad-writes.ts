@@ -1,4 +1,4 @@
-// The on-premises writes of Set/Remove-AzureADKerberosServer (kerberos-server.md §1, §6), done the
+// The on-premises writes of Set/Remove-AzureADKerberosServer (docs/sources.md, Kerberos §1, §6), done the
 // way Samba accepts them (samba-multi-dc.md §3a/§3b): every call runs inside one provider/ad
 // session, so creation and read-back happen on the same DC.
 import { randomBytes } from "node:crypto";
@@ -85,12 +85,12 @@ export async function ensureComputer(s: DirectorySession, dns: KerberosServerDns
         "msDS-NeverRevealGroup": denied.map((g) => g.dn),
         description: COMPUTER_DESCRIPTION,
     });
-    // The module sets the computer's password as a separate step (kerberos-server.md §1.2).
+    // The module sets the computer's password as a separate step (docs/sources.md, Kerberos §1.2).
     try {
         await setRandomPassword(s, dns.computer);
     } catch (e) {
         if (!(e instanceof ProviderError)) throw e;
-        // the module's wording (kerberos-server.md §4.2)
+        // the module's wording (docs/sources.md, Kerberos §4.2)
         throw new ProviderError(e.code, `Failed to set password for account: LDAP://${dcName}/${dns.computer} (${e.message})`,
             { resource: e.resource, serviceCode: e.serviceCode, retryable: e.retryable, cause: e });
     }

@@ -1,4 +1,4 @@
-// The audit events Entra writes for a KerberosDomain (kerberos-server.md §3.1): service
+// The audit events Entra writes for a KerberosDomain (docs/sources.md, Kerberos §3.1): service
 // "Core Directory", category KerberosDomain, target krbtgt_<N>, action client DirectorySync,
 // with the modified properties the module's calls produce. EncryptedKerberosDomainKey is left out:
 // the lab holds no key material (the key cannot be read over LDAP, §2.1).

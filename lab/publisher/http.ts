@@ -48,7 +48,7 @@ export function actorFromClaims(claims: unknown): AuditActor | undefined {
 }
 
 function errorResponse(e: unknown, secrets: string[]): EmulatorResponse {
-    const pe = e instanceof ProviderError ? e : new ProviderError("InternalError", `lab Kerberos publisher failed: ${(e as Error)?.message ?? String(e)}`);
+    const pe = e instanceof ProviderError ? e : new ProviderError("INTERNAL_ERROR", `lab Kerberos publisher failed: ${(e as Error)?.message ?? String(e)}`);
     let message = pe.message;
     for (const s of secrets) if (s) message = message.split(s).join("***");
     return { status: STATUS[pe.code] ?? 500, body: { error: { code: pe.code, message } } };

@@ -1,5 +1,5 @@
 // The lab Kerberos publisher: what Set/Get/Remove-AzureADKerberosServer do, for the lab's Samba
-// DCs (kerberos-server.md §1, §2.3, §3, §6). The on-prem half goes through the product's own LDAP
+// DCs (docs/sources.md, Kerberos §1, §2.3, §3, §6). The on-prem half goes through the product's own LDAP
 // port (provider/ad), with the caller's domain credential like the module's -DomainCredential;
 // the cloud half is a KerberosDomain record store plus the audit events Entra would write.
 import { randomUUID } from "node:crypto";
@@ -8,7 +8,7 @@ import {
     DirectorySession, isLdapResult, newRoundTrips, ResolvedDirectoryConnection, totalRoundTrips, withDirectory,
 } from "../../provider/ad/connection";
 import { ResolvedGroup, resolveWellKnownGroups } from "../../provider/ad/groups";
-import { KerberosServerState, readKerberosServer } from "../../provider/ad/kerberos-objects";
+import { describeProblems, KerberosServerState, readKerberosServer } from "../../provider/ad/kerberos-objects";
 import { DEFAULT_ALLOWED_GROUPS, DEFAULT_DENIED_GROUPS, sidToString } from "../../provider/ad/sid";
 import { LabForest } from "../layout";
 import { deleteIfExists, ensureComputer, ensureKrbtgt, recreateScp, setRandomPassword } from "./ad-writes";
@@ -50,7 +50,7 @@ function validateCredential(req: DomainRequest): void {
     }
 }
 
-/** Rewrites LDAP failures into the module's own messages where kerberos-server.md §4.2 has one. */
+/** Rewrites LDAP failures into the module's own messages where docs/sources.md, Kerberos §4.2 has one. */
 function asModuleError(e: unknown, stage: "connect" | "create"): unknown {
     if (!(e instanceof ProviderError)) return e;
     const keep = { input: e.input, resource: e.resource, serviceCode: e.serviceCode, retryable: e.retryable, cause: e };
@@ -240,7 +240,7 @@ export class LabKerberosPublisher {
                     await this.faults.delay(domain, "afterAdObjects");
                     st = await readKerberosServer(s, domain);
                     if (!st.complete) {
-                        throw new ProviderError("KerberosServerIncomplete", `Azure AD Kerberos Server objects of ${domain} are inconsistent: ${st.problems.join("; ")}`, { resource: s.url });
+                        throw new ProviderError("KerberosServerIncomplete", `Azure AD Kerberos Server objects of ${domain} are inconsistent: ${describeProblems(st).join("; ")}`, { resource: s.url });
                     }
                 }
                 let rotated = false;

@@ -1,8 +1,8 @@
 // Types of the lab Kerberos publisher: the cloud side of Set/Get/Remove-AzureADKerberosServer for
-// the local lab. Microsoft's cloud API for this is private (kerberos-server.md §3.2), so the lab
+// the local lab. Microsoft's cloud API for this is private (docs/sources.md, Kerberos §3.2), so the lab
 // keeps its own KerberosDomain records and writes the audit events Entra would write.
 
-/** The cloud's KerberosDomain object, one per AD domain (kerberos-server.md §3.1). */
+/** The cloud's KerberosDomain object, one per AD domain (docs/sources.md, Kerberos §3.1). */
 export interface KerberosDomainRecord {
     /** the cloud object's id (target of the audit events) */
     objectId: string;

@@ -1,4 +1,4 @@
-// The type tokens of pulumi-entra-kerberos's dynamic resources (API.md):
+// The type tokens of pulumi-entra-kerberos's dynamic resources (docs/resources/):
 // pulumi-nodejs:dynamic/entra-kerberos:<ClassName>. The pack matches on these strings, so it needs
 // no import of the package itself.
 export const KERBEROS_SERVER = "pulumi-nodejs:dynamic/entra-kerberos:AzureADKerberosServer";

@@ -2,16 +2,16 @@
 // connection to one domain, binds, runs the caller's operation on it and unbinds, whatever happens.
 // One connection per operation keeps reads and the writes that follow them on the same DC (a
 // password set on one DC and a read-back on another is a known failure of Microsoft's module,
-// kerberos-server.md §4.2), and leaves no socket behind in the provider process.
+// docs/sources.md, Kerberos §4.2), and leaves no socket behind in the provider process.
 import { channel } from "node:diagnostics_channel";
 import {
     Change, Client, Control, Entry, Filter, InvalidCredentialsError, ResultCodeError, SearchOptions,
 } from "ldapts";
-import { ProviderError, scrubText } from "../core/errors";
+import { ProviderError, scrubText, type ErrorCode } from "../core/errors";
 import { secureContextFor } from "../core/tls-context";
 import { normalizeDn } from "./escape";
 
-/** API.md's DirectoryConnection with the password SecretRef already resolved (never stored). */
+/** DirectoryConnection (docs/resources/azure-ad-kerberos-server.md) with the password SecretRef already resolved (never stored). */
 export interface ResolvedDirectoryConnection {
     urls: string[];
     username: string;
@@ -98,7 +98,7 @@ const RESULT_NAMES: Record<number, string> = {
 };
 
 /** Provider error codes for LDAP results a caller may want to branch on. */
-const RESULT_CODES: Record<number, string> = {
+const RESULT_CODES: Record<number, ErrorCode> = {
     32: "DirectoryNoSuchObject",
     68: "DirectoryAlreadyExists",
     50: "DirectoryAccessDenied",
@@ -119,7 +119,7 @@ export async function withAccessHint<T>(work: () => Promise<T>, needs: string): 
         return await work();
     } catch (e) {
         if (!(e instanceof ProviderError) || e.code !== "DirectoryAccessDenied") throw e;
-        throw new ProviderError(e.code, `${e.message}. The directory account needs ${needs} (README: Least privileges)`, {
+        throw new ProviderError(e.code, `${e.message}. The directory account needs ${needs} (docs/operations.md: Least privileges)`, {
             input: "directory.username", resource: e.resource, serviceCode: e.serviceCode, cause: e,
         });
     }
@@ -145,7 +145,9 @@ function classifyConnectError(e: unknown): AttemptFailure["kind"] | undefined {
     if (typeof code === "string" && TLS_CODE.test(code)) return "tls";
     if (typeof code === "string" && FAILOVER_SOCKET_CODES.has(code)) return "connect";
     const msg = String((e as Error)?.message ?? e);
+    // foreign text: ldapts and Node socket errors carry no code for these
     if (/Connection timeout|Connection closed|socket hang up|Socket error|Operation timed out/i.test(msg)) return "connect";
+    // foreign text: ldapts and Node TLS errors
     if (/certificate|altnames|TLS|SSL/i.test(msg)) return "tls";
     return undefined;
 }
@@ -155,6 +157,7 @@ function describe(e: unknown): string {
     if (e instanceof ResultCodeError) return `${e.message.trim()} (LDAP ${ldapResultName(e.code)}, ${e.code})`;
     const code = (e as { code?: unknown })?.code;
     const msg = String((e as Error)?.message ?? e).trim();
+    // foreign text: ldapts' message
     return typeof code === "string" && !msg.includes(code) ? `${msg} [${code}]` : msg;
 }
 
@@ -259,6 +262,7 @@ export async function withDirectory<T>(conn: ResolvedDirectoryConnection, fn: (s
 function operationError(op: string, target: string, url: string, e: unknown, secrets: Iterable<string>, purpose: string): ProviderError {
     if (e instanceof ProviderError) return e;
     const resultCode = e instanceof ResultCodeError ? e.code : undefined;
+    // foreign text: ldapts' timeout error has no result code
     const timedOut = resultCode === undefined && /timed out|timeout/i.test(String((e as Error)?.message));
     const code = resultCode !== undefined ? (RESULT_CODES[resultCode] ?? "DirectoryOperationFailed") : timedOut ? "DirectoryTimeout" : "DirectoryConnectionLost";
     return new ProviderError(code, scrubText(`LDAP ${op} ${target} on ${url} failed${purpose}: ${describe(e)}`, secrets), {

@@ -42,7 +42,7 @@ export function domainSid(session: DirectorySession): Promise<string> {
 /**
  * The forest root domain's SID: Enterprise Admins (519) and Schema Admins (518) exist only there.
  * (Microsoft's module builds them from the local domain SID, which breaks in child domains;
- * kerberos-server.md §4.2.) In a child domain the root domain head is not on this DC, but its
+ * docs/sources.md, Kerberos §4.2.) In a child domain the root domain head is not on this DC, but its
  * crossRef in the configuration NC is, and the extended-DN control returns the SID of nCName.
  */
 export function forestRootSid(session: DirectorySession): Promise<string> {

@@ -1,4 +1,4 @@
-// Reads the on-premises half of an Azure AD Kerberos server (kerberos-server.md §1, §2.2):
+// Reads the on-premises half of an Azure AD Kerberos server (docs/sources.md, Kerberos §1, §2.2):
 // the service connection point, the AzureADKerberos "RODC" computer, the krbtgt_AzureAD account
 // and the key's replication stamp, and checks that they point at each other.
 //
@@ -150,7 +150,9 @@ export interface KerberosServerState {
     absent: boolean;
     /** true if all three exist and agree */
     complete: boolean;
-    /** disagreements and missing pieces, one sentence each */
+    /** the pieces that are missing while others exist (none when `absent`) */
+    missing: string[];
+    /** disagreements between the pieces that exist, one sentence each */
     problems: string[];
     /** who declared which allow/deny list entries (list-claims.ts); read in the same search */
     claims: ListClaim[];
@@ -330,7 +332,7 @@ export async function readKerberosServer(session: DirectorySession, domainDnsNam
             unreadable.push(`the key metadata of ${state.dn} is not readable with this account: grant it Read Property on ` +
                 "msDS-SecondaryKrbTgtNumber and replPropertyMetaData of that object (or keep Authenticated Users in Pre-Windows 2000 Compatible Access)");
         } else if (!state.branchId) {
-            // Microsoft's module's own wording for this case (kerberos-server.md §4.2)
+            // Microsoft's module's own wording for this case (docs/sources.md, Kerberos §4.2)
             problems.push("Azure AD Kerberos Server object in Active Directory is missing required properties. Property: UserAccount.SecondaryKrbTgtNumber Value:0");
         }
         const pwd = meta ? passwordMetadata(meta) : undefined;
@@ -354,12 +356,16 @@ export async function readKerberosServer(session: DirectorySession, domainDnsNam
     const parts: [string, unknown][] = [["service connection point", scp], ["computer", computer], ["krbtgt account", krbtgt]];
     const missing = parts.filter(([, v]) => !v).map(([k]) => k);
     const absent = missing.length === parts.length;
-    if (!absent && missing.length) problems.unshift(`missing: ${missing.join(", ")}`);
     await prefetch.dsas; // settled before the caller can close the connection under it (never rejects)
     return {
         domainDnsName, dns, dc: session.url, dcHostName,
         scp, computer, krbtgt, absent, complete: missing.length === 0 && problems.length === 0 && unreadable.length === 0,
-        problems: [...problems, ...unreadable], unreadable,
+        missing: absent ? [] : missing, problems: [...problems, ...unreadable], unreadable,
         claims: parseClaims(entries, domainDn),
     };
+}
+
+/** Missing pieces and disagreements as one list of sentences ("missing: computer", then the rest). */
+export function describeProblems(st: Pick<KerberosServerState, "missing" | "problems">): string[] {
+    return [...(st.missing.length ? [`missing: ${st.missing.join(", ")}`] : []), ...st.problems];
 }

@@ -1,5 +1,5 @@
 // Which groups must never be in a Kerberos server's allow list (msDS-RevealOnDemandGroup): the nine
-// groups Microsoft's module denies (kerberos-server.md §1.2). An allow-listed privileged account
+// groups Microsoft's module denies (docs/sources.md, Kerberos §1.2). An allow-listed privileged account
 // lets anyone who controls Entra (or the sync API) obtain a TGT for it on-premises (§5, DJM).
 //
 // This file is pure: `check` uses it to refuse such a group by name, DN or well-known SID before

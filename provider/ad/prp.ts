@@ -3,7 +3,7 @@
 //   allow = resolved allowedGroups (default: Domain Users)
 //   deny  = the nine built-in denied groups (always kept) + resolved deniedGroups
 // and a privileged group in the allow list, directly or nested in one of the nine, is refused
-// unless allowPrivilegedGroups (kerberos-server.md §5: the deny list is evaluated with nesting, but
+// unless allowPrivilegedGroups (docs/sources.md, Kerberos §5: the deny list is evaluated with nesting, but
 // an allow-listed admin path is exactly what an Entra-to-AD attack needs).
 import { Attribute, Change, EqualityFilter, ExtensibleFilter, AndFilter, OrFilter } from "ldapts";
 import { ProviderError } from "../core/errors";
@@ -105,13 +105,6 @@ export async function readPrpMembers(session: DirectorySession, computerDn: stri
 
 export function isListInSync(d: ListDifference): boolean {
     return d.missing.length === 0 && d.extra.length === 0;
-}
-
-/** Pure: "allow list: CN=X missing; CN=Y not desired" (empty when in sync). */
-export function describeListDrift(list: "allow list" | "deny list", d: ListDifference): string | undefined {
-    if (isListInSync(d)) return undefined;
-    const parts = [...d.missing.map((dn) => `${dn} missing`), ...d.extra.map((dn) => `${dn} not desired`)];
-    return `${list}: ${parts.join("; ")}`;
 }
 
 /**

@@ -99,7 +99,7 @@ export function wellKnownGroup(name: string): WellKnownGroup | undefined {
     return (Object.keys(WELL_KNOWN_GROUPS) as WellKnownGroup[]).find((k) => WELL_KNOWN_GROUPS[k].name.toLowerCase() === n);
 }
 
-/** The nine groups Microsoft's module puts in msDS-NeverRevealGroup, in its order (kerberos-server.md §1.2). */
+/** The nine groups Microsoft's module puts in msDS-NeverRevealGroup, in its order (docs/sources.md, Kerberos §1.2). */
 export const DEFAULT_DENIED_GROUPS: readonly WellKnownGroup[] = [
     "AccountOperators", "ServerOperators", "DomainAdmins", "CertPublishers", "EnterpriseAdmins",
     "SchemaAdmins", "DomainControllers", "BackupOperators", "Administrators",

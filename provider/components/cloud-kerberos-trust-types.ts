@@ -1,6 +1,7 @@
-// CloudKerberosTrust's arguments (API.md) and its per-domain status row. Forest names, waves and
+// CloudKerberosTrust's arguments (docs/resources/) and its per-domain status row. Forest names, waves and
 // domain names are plain values: they decide the children's names and the rollout order, which must
 // be known when the program runs. Everything else may be an output of another resource.
+import type { AssignmentsInput } from "../intune/assignments";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AzureADKerberosServerOutputs, DirectoryConnection, GraphConnection, KerberosPublisher, KeyRotation, OperationTimeouts } from "../kerberos/model";
 import type { CloudTrustPolicyArgs } from "../resources/cloud-trust-policy";
@@ -69,7 +70,8 @@ export interface CloudKerberosTrustSpec {
     conditionalAccessExclusions?: { name?: string; policy: string; excludeApplications?: string[]; excludeGroups?: string[]; excludeUsers?: string[] }[];
 }
 
-interface Assignments { includeGroups?: string[]; excludeGroups?: string[]; allDevices?: boolean; allUsers?: boolean }
+/** The Intune children's `assignments`: the same shape as the resources' own input. */
+type Assignments = AssignmentsInput;
 
 /** One row of the status table: Get-AzureADKerberosServer's properties plus the verdict. */
 export type DomainStatus = { forest: string; wave: number; domain: string }

@@ -1,4 +1,4 @@
-// CloudKerberosTrust: a whole cloud Kerberos trust rollout as one component (API.md). Children:
+// CloudKerberosTrust: a whole cloud Kerberos trust rollout as one component (docs/resources/). Children:
 //   <forest>/<domain>          one AzureADKerberosServer per domain of every forest
 //   <name>/wave-<N>            a WaveGate after each wave: fails unless every domain of wave N is in sync
 //   <name>/cloud-trust-policy  the Intune cloud trust profile       (optional)

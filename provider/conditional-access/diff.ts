@@ -2,7 +2,7 @@
 // then looks up only what is new: a different `policy`, and entries not already resolved in state.
 // Names already in state keep their recorded ids (an exclusion is pinned to the object it named
 // when it was added), so an unchanged program never depends on a lookup to preview cleanly.
-import { UNKNOWN_VALUE } from "../graph/check-connection";
+import { UNKNOWN_VALUE } from "../core/unknown";
 import { EXCLUSION_KINDS, entriesOf, type ConditionalAccessExclusionInputs, type ConditionalAccessExclusionState, type ExclusionKind } from "./model";
 import { inputsOf } from "./state";
 
@@ -33,9 +33,12 @@ export function hasChanges(p: DiffPlan): boolean {
 }
 
 /** A different tenant or Graph cloud is a different policy altogether. */
-export function sameTenant(a: any, b: any): boolean {
+/** The part of a GraphConnection that names the tenant and the cloud (from state or new inputs, unchecked). */
+type TenantOf = { tenantId?: unknown; graphEndpoint?: unknown } | undefined;
+
+export function sameTenant(a: TenantOf, b: TenantOf): boolean {
     if (a?.tenantId === UNKNOWN_VALUE || b?.tenantId === UNKNOWN_VALUE) return true; // decided once known
-    const t = (g: any) => `${String(g?.tenantId ?? "").toLowerCase()}|${String(g?.graphEndpoint ?? "https://graph.microsoft.com").replace(/\/+$/, "").toLowerCase()}`;
+    const t = (g: TenantOf) => `${String(g?.tenantId ?? "").toLowerCase()}|${String(g?.graphEndpoint ?? "https://graph.microsoft.com").replace(/\/+$/, "").toLowerCase()}`;
     return t(a) === t(b);
 }
 

@@ -1,7 +1,7 @@
 // The Graph calls of ConditionalAccessExclusion, over the package's one Graph client and retry
 // policy. Every conditionalAccess request (read, list page, write, and each retry) waits for the
 // tenant's pacer slot: the service allows 1 request per second per tenant and answers 429 without
-// Retry-After (graph-apis.md §4). Directory lookups (groups, users, service principals) are not
+// Retry-After (docs/sources.md, Graph §4). Directory lookups (groups, users, service principals) are not
 // under that limit and are not paced.
 import { isProviderError } from "../core/errors";
 import { graphListAll, graphRequest, graphSendOnce, type GraphClient } from "../graph";

@@ -1,6 +1,6 @@
 // The write itself, as data: given a policy as Graph returned it, the PATCH body that adds the
 // entries we want and removes the ones we give up, and nothing else. Graph replaces every array it
-// receives as a whole and has no ETag (graph-apis.md §4), so the body carries the WHOLE sub-object
+// receives as a whole and has no ETag (docs/sources.md, Graph §4), so the body carries the WHOLE sub-object
 // (`conditions.applications` / `conditions.users`) as read, with only our entries changed, and only
 // for the sub-objects we actually change: a concurrent edit of the other one is never overwritten.
 import { EXCLUSION_KINDS, KINDS, emptyIds, idKey, type ConditionsSubObject, type ExclusionIds, type ExclusionKind } from "./model";
@@ -100,7 +100,7 @@ export function verifyMerge(readBack: CaPolicy, plan: MergePlan): Verification {
     return { ok, missing, lingering };
 }
 
-/** Graph's read-only annotations (@odata.type, @odata.context...) are not echoed in a PATCH (graph-apis.md §4 step 7). */
+/** Graph's read-only annotations (@odata.type, @odata.context...) are not echoed in a PATCH (docs/sources.md, Graph §4 step 7). */
 function withoutODataAnnotations(o: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith("@odata.")));
 }

@@ -1,5 +1,5 @@
 // ConditionalAccessExclusion's vocabulary: the three kinds of exclusion it can own, where each one
-// lives in a conditionalAccessPolicy (graph-apis.md §4), and the shapes of its inputs and state.
+// lives in a conditionalAccessPolicy (docs/sources.md, Graph §4), and the shapes of its inputs and state.
 import type { GraphConnection } from "../graph/types";
 
 export type ExclusionKind = "applications" | "groups" | "users";

@@ -1,4 +1,4 @@
-// `policy` is an id or an exact display name (API.md). Names are matched exactly, case included:
+// `policy` is an id or an exact display name (docs/resources/). Names are matched exactly, case included:
 // Conditional Access allows two policies with the same name, and guessing between "Require MFA"
 // and "Require MFA (old)" could put an exclusion on the wrong policy. An unknown or ambiguous
 // name fails with the candidates, so the user can pick the id or the right spelling.

@@ -1,6 +1,6 @@
 // Read-modify-write of one policy's exclusions, safe against other writers as far as Graph allows.
-// Graph has no ETag for Conditional Access (graph-apis.md §4), so a write cannot be made
-// conditional. What we do instead (README: "How a write works, and what Graph cannot guarantee"):
+// Graph has no ETag for Conditional Access (docs/sources.md, Graph §4), so a write cannot be made
+// conditional. What we do instead (docs/resources/conditional-access-exclusion.md, "How a write works, and what Graph cannot guarantee"):
 //  - every write is built from the read made immediately before it, and that read is SETTLED
 //    (graph/settled-read.ts): consecutive reads agree and none is older than a version already
 //    seen, so a replica that lags behind another client's write cannot hand us the old list;

@@ -1,5 +1,5 @@
 // Exclusion entries (ids or names) -> the ids Graph stores in the policy: appIds for applications
-// (graph-apis.md §4: excludeApplications takes the appId, not the service principal's object id),
+// (docs/sources.md, Graph §4: excludeApplications takes the appId, not the service principal's object id),
 // object ids for groups and users. Every entry must match exactly one object, or the whole
 // resolution fails naming each entry at fault, before anything is written: a failed lookup can
 // never turn into an emptier exclusion list.

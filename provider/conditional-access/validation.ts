@@ -2,7 +2,8 @@
 // naming the input path ("excludeGroups[2]", "graph.credential.clientSecret"). Whether a name
 // exists in the tenant is not a `check` question (that needs Graph): diff, create and update look
 // names up before any write.
-import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
+import { isUnknown } from "../core/unknown";
+import { checkGraphConnection } from "../graph/check-connection";
 import { isUpn, nameOrIdProblem, unknownInputs } from "../core/grammar";
 import { EXCLUSION_KINDS, INPUT_KEYS, KINDS, OUTPUT_KEYS, type ExclusionKind } from "./model";
 
@@ -19,7 +20,6 @@ export const MAX_ENTRIES_PER_LIST = 100;
 /** Entra display names are at most 256 characters. */
 export const MAX_NAME_LENGTH = 256;
 
-const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
 
 /** Words Graph gives a meaning of its own in these lists, which can never be excluded. */
 const NOT_EXCLUDABLE: Partial<Record<ExclusionKind, string[]>> = {

@@ -8,7 +8,7 @@
 // without a state migration.
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Pulumi type tokens: pulumi-nodejs:dynamic/entra-kerberos:<ClassName> (API.md). */
+/** Pulumi type tokens: pulumi-nodejs:dynamic/entra-kerberos:<ClassName> (docs/resources/). */
 export const DYNAMIC_MODULE = "entra-kerberos";
 
 /**
@@ -26,6 +26,7 @@ export function lazyProvider(modulePath: string, exportName: string): pulumi.dyn
             const impl = require(modulePath)[exportName];
             if (typeof impl.configure === "function") await impl.configure(req);
         },
+        // any: Pulumi's dynamic.ResourceProvider types every property bag as any; the implementation checks them
         async check(olds: any, news: any) {
             return require(modulePath)[exportName].check(olds, news);
         },

@@ -3,6 +3,48 @@
 // names the input or resource at fault. Messages must never carry a secret: callers pass names of
 // secrets (SecretRef descriptions), never values, and `redactSecrets` is applied as a last guard.
 
+/**
+ * Every code a ProviderError may carry: one spelling each (docs/operations.md, "Troubleshooting by
+ * error code", says what each means). The Graph and Intune/Conditional Access areas spell theirs in
+ * capitals, the others in PascalCase; a code is never spelt both ways.
+ */
+export const ERROR_CODES = [
+    // input, stack config and state (any resource)
+    "DomainInvalid", "CONFIG_INVALID", "SECRET_REF_INVALID", "SECRET_NOT_FOUND", "StateInvalid", "OperationTimeout", "INTERNAL_ERROR",
+    // Active Directory over LDAP
+    "DirectoryConfigInvalid", "DirectoryUnreachable", "DirectoryTimeout", "DirectoryConnectionLost", "DirectoryTlsFailed",
+    "DirectoryAuthFailed", "DirectoryAccessDenied", "DirectoryNotAd", "DirectoryWrongDomain", "DirectoryNoSuchObject",
+    "DirectoryAlreadyExists", "DirectoryConstraintViolation", "DirectoryUnwillingToPerform", "DirectoryOperationFailed",
+    "PlainLdapRefused", "PrivilegedGroupRefused", "GroupNotFound", "GroupAmbiguous", "ListLockBusy",
+    // the Kerberos server and its publisher
+    "RotationTooSoon", "KerberosServerIncomplete", "KerberosServerNotInSync", "KerberosServerNotRemoved",
+    "KerberosTrustChildDomain", "KerberosTrustNameCollision", "CloudTenantBlocked", "DomainSecretsReadFailed", "DomainStrongAuthRequired",
+    "PublisherConfigInvalid", "PublisherUnreachable", "PublisherTlsFailed", "PublisherAuthFailed", "PublisherCommandFailed",
+    "PublisherOutputInvalid", "PublisherFramingFailed", "PublisherTimeout", "PublisherShellNotFound", "PublisherShellFailed",
+    "PublisherModuleMissing", "PublisherModuleOutdated", "PublisherRuntimeMissing", "PublisherPlatformUnsupported",
+    "PublisherInteractionRequired", "PublisherSshUnreachable", "PublisherSshAuthFailed", "PublisherSshHostKeyRejected", "PublisherSshFailed",
+    // the rollout
+    "WaveNotInSync",
+    // Microsoft Graph
+    "GRAPH_CONFIG", "GRAPH_AUTH", "GRAPH_TLS", "GRAPH_NETWORK", "GRAPH_TIMEOUT", "GRAPH_ERROR", "GRAPH_RESPONSE_INVALID", "GRAPH_READS_UNSETTLED",
+    "GRAPH_BAD_REQUEST", "GRAPH_UNAUTHORIZED", "GRAPH_FORBIDDEN", "GRAPH_NOT_FOUND", "GRAPH_CONFLICT", "GRAPH_PRECONDITION_FAILED",
+    "GRAPH_THROTTLED", "GRAPH_HTTP_ERROR", "GRAPH_SERVICE_ERROR",
+    // Intune
+    "POLICY_AMBIGUOUS", "POLICY_NOT_OURS", "POLICY_TEMPLATE_BASED", "POLICY_GONE", "ASSIGNMENT_CONFLICT", "CATALOG_DEFINITION_MISSING", "TOO_MANY_REALMS",
+    // Conditional Access
+    "CA_POLICY_NOT_FOUND", "CA_POLICY_AMBIGUOUS", "CA_POLICY_DELETED", "CA_POLICY_CHANGED",
+    "CA_LOOKUP_NOT_FOUND", "CA_LOOKUP_AMBIGUOUS", "CA_LOOKUP_DUPLICATE", "CA_CONCURRENT_WRITES",
+    // the FIDO2 security key method
+    "FIDO2_CONCURRENT_WRITES",
+    // the lab publisher's own HTTP API (lab/publisher/), which the lab adapter passes through
+    "BadRequest", "Forbidden", "MethodNotAllowed", "InvalidAuthenticationToken", "UnknownDomain", "LabInjectedFault",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** True for a code of this package (e.g. one the lab publisher sent back over HTTP). */
+export const isErrorCode = (v: unknown): v is ErrorCode => typeof v === "string" && (ERROR_CODES as readonly string[]).includes(v);
+
 export interface ProviderErrorDetails {
     /** The input at fault, as a path a user recognises: "graph.credential.clientSecret", "directory.urls[1]". */
     input?: string;
@@ -21,7 +63,7 @@ export interface ProviderErrorDetails {
 }
 
 export class ProviderError extends Error {
-    readonly code: string;
+    readonly code: ErrorCode;
     readonly input?: string;
     readonly resource?: string;
     readonly httpStatus?: number;
@@ -29,7 +71,7 @@ export class ProviderError extends Error {
     readonly requestId?: string;
     readonly retryable: boolean;
 
-    constructor(code: string, message: string, details: ProviderErrorDetails = {}) {
+    constructor(code: ErrorCode, message: string, details: ProviderErrorDetails = {}) {
         super(redactSecrets(message));
         this.name = "ProviderError";
         this.code = code;
@@ -56,7 +98,7 @@ export class ProviderError extends Error {
     }
 }
 
-export function isProviderError(e: unknown, code?: string): e is ProviderError {
+export function isProviderError(e: unknown, code?: ErrorCode): e is ProviderError {
     return e instanceof ProviderError && (code === undefined || e.code === code);
 }
 
@@ -90,7 +132,7 @@ export function scrubText(text: string, secrets: Iterable<string | undefined>): 
  */
 export function scrubbedError(e: unknown, secrets: Iterable<string | undefined>): ProviderError {
     const list = [...secrets];
-    if (!(e instanceof ProviderError)) return new ProviderError("InternalError", scrubText(String((e as Error)?.message ?? e), list));
+    if (!(e instanceof ProviderError)) return new ProviderError("INTERNAL_ERROR", scrubText(String((e as Error)?.message ?? e), list));
     const message = scrubText(e.message, list);
     const reasons: unknown = (e as any).reasons;
     const cleanReasons = Array.isArray(reasons) ? reasons.map((r) => scrubText(String(r), list)) : reasons;

@@ -1,4 +1,4 @@
-// Secrets are references, never values (API.md): state stores `{ env: "NAME" }` or
+// Secrets are references, never values (docs/resources/): state stores `{ env: "NAME" }` or
 // `{ config: "key" }`, and the provider resolves it inside its own process at the moment of use.
 import { ProviderError } from "./errors";
 

@@ -3,7 +3,8 @@
 // asked of the directory afterwards (check for a create, diff for an update), still before any write.
 import { checkGraphConnection } from "../graph/check-connection";
 import { isGuid, nameOrIdProblem, unknownFields, unknownInputs } from "../core/grammar";
-import { checkOptionalBoolean, isUnknown } from "../intune/check-common";
+import { isUnknown } from "../core/unknown";
+import { checkOptionalBoolean } from "../intune/check-common";
 import { INPUT_KEYS, KEY_RESTRICTION_KEYS, OUTPUT_KEYS, SETTING_KEYS } from "./model";
 
 export interface CheckFailure {

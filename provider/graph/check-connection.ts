@@ -1,15 +1,13 @@
-// `check`-time validation of a GraphConnection input (API.md), without any I/O: the shape of each
+// `check`-time validation of a GraphConnection input (docs/resources/), without any I/O: the shape of each
 // credential type, secrets given as references (a value would land in Pulumi state), URLs the
 // client factory will accept. Failures name the input path ("graph.credential.clientSecret").
+import { isUnknown } from "../core/unknown";
 import { brokenGuidReason, characterProblem, isDnsName, isGuid, looksLikeBrokenGuid, pemCertificateProblem, secretRefProblem, unknownFields, URL_RULES, urlProblem } from "../core/grammar";
 
 export interface ConnectionFailure {
     property: string;
     reason: string;
 }
-
-/** What Pulumi sends during preview for a value that is not known yet (an output of another resource). */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Per credential type: which fields it takes, and which of them are secrets or client ids. */
 const CREDENTIALS: Record<string, { fields: string[]; clientId?: "required" | "optional"; secret?: string }> = {
@@ -22,7 +20,6 @@ const CREDENTIALS: Record<string, { fields: string[]; clientId?: "required" | "o
     clientCertificate: { fields: ["clientId", "certificatePem"], clientId: "required", secret: "certificatePem" },
 };
 
-const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
 const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function checkGraphConnection(g: unknown, path = "graph"): ConnectionFailure[] {

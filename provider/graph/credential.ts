@@ -1,4 +1,4 @@
-// GraphConnection.credential -> one @azure/identity credential class, 1:1 (API.md). Every class that
+// GraphConnection.credential -> one @azure/identity credential class, 1:1 (docs/resources/). Every class that
 // talks to an authority gets the same authorityHost / disableInstanceDiscovery / tlsOptions trio
 // (azure-identity-local.md); secrets are resolved from their references here and nowhere else.
 import { isGuid } from "../core/grammar";

@@ -2,7 +2,7 @@
 // kept as details, and a message that names the call ("GET v1.0/groups"), the service's own words
 // and, where there is one, what the user can do. Never a token or secret: none reaches this code,
 // and ProviderError redacts anything token-shaped as a last guard.
-import { ProviderError } from "../core/errors";
+import { ProviderError, type ErrorCode } from "../core/errors";
 import { parseNetworkMessage, NETWORK_ERROR_NAME } from "./transport";
 import type { AttemptFailure } from "./retry";
 
@@ -23,7 +23,7 @@ function prefix(l: RequestLabel): string {
     return `${l.description ? `${l.description}: ` : ""}Graph ${resourceLabel(l)}`;
 }
 
-export const STATUS_CODES: Record<number, string> = {
+export const STATUS_CODES: Record<number, ErrorCode> = {
     400: "GRAPH_BAD_REQUEST",
     401: "GRAPH_UNAUTHORIZED",
     403: "GRAPH_FORBIDDEN",
@@ -34,7 +34,7 @@ export const STATUS_CODES: Record<number, string> = {
     429: "GRAPH_THROTTLED",
 };
 
-export function codeForStatus(status: number): string {
+export function codeForStatus(status: number): ErrorCode {
     return STATUS_CODES[status] ?? (status >= 500 ? "GRAPH_SERVICE_ERROR" : "GRAPH_HTTP_ERROR");
 }
 
@@ -159,6 +159,7 @@ export function errorFromException(l: RequestLabel, e: unknown, endpoints: { gra
             failure: { kind: "fatal" }, diagnoseAuthority: false,
         };
     }
+    // foreign text: @azure/identity's error text
     if (/Credential|Authentication/i.test(name) && /\[object Object\]|Error\(s\): Not Available/.test(message)) {
         // MSAL's text when the token endpoint answered an HTTP error without an Entra error body
         // (an outage page, a proxy): nothing useful to quote, and nothing was sent to Graph
@@ -169,7 +170,9 @@ export function errorFromException(l: RequestLabel, e: unknown, endpoints: { gra
             failure: NOT_RETRIED_TOKEN, diagnoseAuthority: false,
         };
     }
+    // foreign text: @azure/identity's error text
     if (/Credential|Authentication|Access token is undefined/i.test(name) || /endpoints_resolution_error|CredentialUnavailable/.test(message)) {
+        // foreign text: @azure/identity's error text
         const opaque = /endpoints_resolution_error/.test(message);
         return {
             error: new ProviderError("GRAPH_AUTH", `${prefix(l)}: could not get a token (${name || "credential error"}): ${message.split("\n")[0]}`,

@@ -1,5 +1,5 @@
 // Request pacing for Graph services whose limit is "N requests per second per tenant" and that
-// answer 429 WITHOUT Retry-After (conditional access: 1 request/second/tenant, graph-apis.md §4).
+// answer 429 WITHOUT Retry-After (conditional access: 1 request/second/tenant, docs/sources.md, Graph §4).
 // Backoff after a 429 (retry.ts) handles other clients of the tenant; pacing keeps this process
 // from throttling itself when many resources of one `pulumi up` talk to the same tenant at once.
 // Used through GraphRequestSpec.pace, so every attempt, retries included, takes its own turn.

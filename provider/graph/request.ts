@@ -25,7 +25,7 @@ export interface GraphRequestSpec {
     /**
      * Awaited before every attempt (the first and each retry); the function it may return is called
      * when that attempt has settled. For a service limit per tenant such as conditional access's
-     * 1 request/second (graph-apis.md §4): see RequestPacer.
+     * 1 request/second (docs/sources.md, Graph §4): see RequestPacer.
      */
     pace?: () => Promise<(() => void) | void>;
 }

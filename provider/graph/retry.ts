@@ -1,6 +1,6 @@
 // The one retry policy for Graph calls.
 // - 429: always retried (the request was not processed). Retry-After is honoured when present
-//   (Intune sends it); without it (conditional access, graph-apis.md §4) exponential backoff.
+//   (Intune sends it); without it (conditional access, docs/sources.md, Graph §4) exponential backoff.
 // - 503: retried for every method (service did not take the request), honouring Retry-After.
 // - 500/502/504, connection resets and timeouts: retried only for idempotent requests, because a
 //   POST may have been applied before the failure. GET/PUT/DELETE are idempotent; PATCH is treated

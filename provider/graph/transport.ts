@@ -7,9 +7,12 @@ import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 
 export const NETWORK_ERROR_NAME = "GraphNetworkError";
 
+/** One link of an error's cause chain, as far as these walks read it. */
+type CauseLink = { name?: unknown; code?: unknown; message?: unknown; cause?: unknown } | undefined;
+
 /** The most specific error code in an error's cause chain ("ABORTED" for aborts). */
 export function networkCode(e: unknown): string {
-    for (let cur: any = e, depth = 0; cur && depth < 6; cur = cur.cause, depth++) {
+    for (let cur = e as CauseLink, depth = 0; cur && depth < 6; cur = cur.cause as CauseLink, depth++) {
         if (cur.name === "AbortError" || cur.name === "TimeoutError") return "ABORTED";
         if (typeof cur.code === "string" && cur.code !== "") return cur.code;
     }
@@ -18,7 +21,7 @@ export function networkCode(e: unknown): string {
 
 function innermostMessage(e: unknown): string {
     let msg = e instanceof Error ? e.message : String(e);
-    for (let cur: any = (e as any)?.cause, depth = 0; cur && depth < 6; cur = cur.cause, depth++) {
+    for (let cur = (e as CauseLink)?.cause as CauseLink, depth = 0; cur && depth < 6; cur = cur.cause as CauseLink, depth++) {
         if (typeof cur.message === "string" && cur.message) msg = cur.message;
     }
     return msg;

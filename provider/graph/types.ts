@@ -1,4 +1,4 @@
-// GraphConnection (API.md): one Entra tenant over Microsoft Graph. Plain data, stored in Pulumi
+// GraphConnection (docs/resources/): one Entra tenant over Microsoft Graph. Plain data, stored in Pulumi
 // state as-is, so it holds secret *references* only.
 import type { SecretRef } from "../core/secrets";
 

@@ -1,10 +1,10 @@
-// Intune assignments (graph-apis.md §3) for both profile kinds: the `assignments` input, group
+// Intune assignments (docs/sources.md, Graph §3) for both profile kinds: the `assignments` input, group
 // resolution (by object id or exact display name), the `/assign` body, which replaces the whole
 // set, and the set read back from `/assignments` expressed in the input's own terms, so that an
 // unchanged tenant compares equal to the program and a portal edit shows as a changed list entry.
+import { isUnknown } from "../core/unknown";
 import { ProviderError } from "../core/errors";
 import { isGuid, nameOrIdProblem, unknownFields } from "../core/grammar";
-import { UNKNOWN_VALUE } from "../graph/check-connection";
 import { graphListAll, graphRequest, type GraphClient } from "../graph";
 
 export interface AssignmentsInput {
@@ -32,7 +32,6 @@ export const TARGET = {
     allUsers: "#microsoft.graph.allLicensedUsersAssignmentTarget",
 } as const;
 
-const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
 /** Entra group display names are at most 256 characters. */
 const MAX_GROUP_NAME = 256;
 /** Groups per list: each is one lookup and one assignment target; more belongs in a group that holds them. */
@@ -136,16 +135,16 @@ export async function resolveGroups(lookup: GroupLookup, a: Assignments, descrip
     for (const { entry, input } of groupEntries(a)) {
         if (isGuid(entry)) {
             const g = await lookup.byId(entry);
-            if (!g) throw new ProviderError("GROUP_NOT_FOUND", `${description}: ${input} names group id ${entry}, which does not exist in the tenant`, { input });
+            if (!g) throw new ProviderError("GroupNotFound", `${description}: ${input} names group id ${entry}, which does not exist in the tenant`, { input });
             resolved[entry] = g.id;
             continue;
         }
         const matches = await lookup.byName(entry);
         if (matches.length === 0) {
-            throw new ProviderError("GROUP_NOT_FOUND", `${description}: ${input}: no group is named "${entry}"; give its exact display name or its object id`, { input });
+            throw new ProviderError("GroupNotFound", `${description}: ${input}: no group is named "${entry}"; give its exact display name or its object id`, { input });
         }
         if (matches.length > 1) {
-            throw new ProviderError("GROUP_AMBIGUOUS",
+            throw new ProviderError("GroupAmbiguous",
                 `${description}: ${input}: ${matches.length} groups are named "${entry}" (${matches.map((g) => g.id).join(", ")}); give the object id of the one you mean`, { input });
         }
         resolved[entry] = matches[0].id;

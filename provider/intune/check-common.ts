@@ -1,6 +1,6 @@
 // Input checks shared by the Intune resources. No I/O: `check` runs in every preview.
+import { isUnknown } from "../core/unknown";
 import { displayNameProblem, unknownInput } from "../core/grammar";
-import { UNKNOWN_VALUE } from "../graph/check-connection";
 import { stableJson } from "../core/stable-json";
 
 export interface Failure {
@@ -8,7 +8,6 @@ export interface Failure {
     reason: string;
 }
 
-export const isUnknown = (v: unknown): boolean => v === UNKNOWN_VALUE;
 
 /** True when any value, at any depth, is not known yet (preview with outputs of other resources). */
 export function containsUnknown(v: unknown): boolean {

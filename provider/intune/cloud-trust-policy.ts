@@ -1,5 +1,5 @@
 // CloudTrustPolicy: the settings catalog profile that tells Windows Hello for Business to use cloud
-// Kerberos trust for on-premises authentication (API.md), reconciled over Graph beta.
+// Kerberos trust for on-premises authentication (docs/resources/), reconciled over Graph beta.
 //
 // State layout (what makes drift visible without perpetual diffs):
 // - `settings` is the flat line list of settings-compare.ts. `check` fills it with the lines the
@@ -10,6 +10,7 @@
 // - `displayName` and `description` hold what Intune has (the marker stripped).
 // - `drift` lists what none of those fields can show (the ownership marker removed, a legacy setting
 //   id an older version wrote), only when non-empty.
+import { isUnknown } from "../core/unknown";
 import { ProviderError } from "../core/errors";
 import { described, freeTextProblem } from "../core/grammar";
 import type { GraphConnection } from "../graph";
@@ -19,7 +20,7 @@ import {
     assignBody, checkAssignments, graphGroupLookup, normalizeAssignments, observedAssignments, resolution, resolveGroups, sameAssignments, storedResolution,
     type Assignments, type AssignmentsInput, type Resolution,
 } from "./assignments";
-import { checkDisplayName, checkKnownKeys, checkOptionalBoolean, compact, containsUnknown, deepEqual, isUnknown, type Failure } from "./check-common";
+import { checkDisplayName, checkKnownKeys, checkOptionalBoolean, compact, containsUnknown, deepEqual, type Failure } from "./check-common";
 import { cloudTrustSettings, DEVICE_ONLY_INPUTS, LEGACY_SECURITY_KEY_FOR_SIGN_IN, SCOPES, SECURITY_KEY_FOR_SIGN_IN, type CloudTrustScope } from "./cloud-trust-settings";
 import {
     assignPolicy, createPolicy, deletePolicy, findPoliciesByName, putPolicy, readPolicy, type ObservedPolicy,
@@ -242,7 +243,7 @@ export async function deleteCloudTrustPolicy(id: string, props: Record<string, a
 /** The inputs part of stored state (refresh and delete get nothing else). */
 function storedInputs(props: Record<string, any>, verb: string): CheckedCloudTrustInputs {
     if (!props?.graph || typeof props.displayName !== "string") {
-        throw new ProviderError("STATE_INVALID", `the state of this CloudTrustPolicy lacks its graph connection or displayName; it cannot be ${verb}`);
+        throw new ProviderError("StateInvalid", `the state of this CloudTrustPolicy lacks its graph connection or displayName; it cannot be ${verb}`);
     }
     const out: Record<string, unknown> = {};
     for (const k of INPUT_KEYS) if (props[k] !== undefined) out[k] = props[k];

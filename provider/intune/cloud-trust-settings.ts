@@ -1,6 +1,6 @@
 // The settings of the Windows Hello for Business cloud Kerberos trust profile. Every id and option is
-// one a real tenant's catalog has (../shared/fixtures/graph/real-exports/intune-docs-setting-
-// definitions-passportforwork-kerberos.json, checked by test/contract/artefacts/). `{tenantid}`
+// one a real tenant's catalog has (the 33 real definitions of docs/sources.md, "The artefacts the
+// emulator is held to", checked by test/contract/artefacts/). `{tenantid}`
 // stays literal in every id: Intune substitutes the tenant when it builds the CSP node.
 import { choice, groupCollection, type SettingInstance } from "./settings-catalog";
 

@@ -1,4 +1,4 @@
-// Settings catalog policies over Graph beta (graph-apis.md §3): create (POST, 201), read with
+// Settings catalog policies over Graph beta (docs/sources.md, Graph §3): create (POST, 201), read with
 // $expand=settings,assignments and every settings page, update by PUT of the whole policy (204,
 // settings replaced wholesale), /assign (replaces the set), /assignments, delete.
 import { ProviderError } from "../core/errors";
@@ -18,6 +18,7 @@ export interface ObservedPolicy {
     settingCount: number;
     lastModifiedDateTime: string;
     /** every setting, all pages */
+    // any: Graph's configurationPolicy settings and assignments JSON, passed through as read
     settings: any[];
     /** as read from /assignments */
     assignments: any[];

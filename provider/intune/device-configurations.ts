@@ -1,5 +1,5 @@
 // Windows custom configuration profiles (custom OMA-URI) over Graph beta deviceConfigurations
-// (graph-apis.md §2.3): POST, GET (with $expand=assignments), PATCH with the complete omaSettings (a collection is replaced,
+// (docs/sources.md, Graph §2.3): POST, GET (with $expand=assignments), PATCH with the complete omaSettings (a collection is replaced,
 // not merged; the derived @odata.type is required), /assign, /assignments, DELETE.
 // String OMA values come back masked (isEncrypted, secretReferenceValueId), never in plain text.
 import { graphListAll, graphRequest, graphRequestRaw, type GraphClient } from "../graph";
@@ -32,6 +32,7 @@ export interface ObservedProfile {
     description: string;
     lastModifiedDateTime: string;
     omaSettings: { odataType: string; displayName: string; omaUri: string; isEncrypted: boolean; secretReferenceValueId: string | null }[];
+    // any: Graph's deviceConfiguration JSON, passed through as read
     assignments: any[];
 }
 
@@ -55,6 +56,7 @@ export async function createProfile(gc: GraphClient, body: CustomProfileBody, de
 // Graph endpoints that refused $expand=assignments on a profile (an older emulator, or a service that
 // does not offer it): this process reads their assignments from /assignments instead, as before.
 const expandRefused = new Set<string>();
+// foreign text: Graph's 400 names the refused option only in its message
 const refusesExpand = (e: unknown) => (e as { httpStatus?: number })?.httpStatus === 400 && /\$expand/i.test(String((e as Error)?.message));
 
 /** The whole profile once consecutive reads agree (settled.ts), or undefined when it does not exist. */

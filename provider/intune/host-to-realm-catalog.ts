@@ -50,6 +50,7 @@ export async function discoverHostToRealmDefinition(gc: GraphClient, description
     if (!root) return undefined;
     const defs = [root];
     // the root's options name the list, the list names its children: read each once
+    // any: Graph's setting definitions JSON, read as it comes and checked shape by shape
     const lists = (root.options ?? []).flatMap((o: any) => (o?.dependedOnBy ?? []).map((d: any) => String(d?.dependedOnBy)));
     for (const listId of new Set<string>(lists)) {
         const list = await get(listId);

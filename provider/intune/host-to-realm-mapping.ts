@@ -1,4 +1,4 @@
-// HostToRealmMapping: Kerberos host-to-realm mappings for Windows clients (API.md), delivered
+// HostToRealmMapping: Kerberos host-to-realm mappings for Windows clients (docs/resources/), delivered
 // through the settings catalog when the tenant's catalog has a HostToRealm definition (discovered
 // at create), otherwise as a Windows custom configuration profile with the ADMX-backed OMA-URI.
 // The delivery chosen at create is kept for the life of the resource (`deliveredAs`).
@@ -100,6 +100,7 @@ interface Observed {
     displayName: string;
     description: string;
     lastModifiedDateTime: string;
+    // any: Graph's JSON as read (settings, assignments)
     assignments: any[];
     /** catalog: the mappings read back; OMA: undefined (masked) */
     mappings?: RealmMapping[];
@@ -297,7 +298,7 @@ function assign(gc: GraphClient, delivery: Delivery, id: string, body: { assignm
 
 function storedInputs(props: Record<string, any>, verb: string): CheckedHostToRealmInputs {
     if (!props?.graph || typeof props.displayName !== "string" || !Array.isArray(props.mappings)) {
-        throw new ProviderError("STATE_INVALID", `the state of this HostToRealmMapping lacks its graph connection, displayName or mappings; it cannot be ${verb}`);
+        throw new ProviderError("StateInvalid", `the state of this HostToRealmMapping lacks its graph connection, displayName or mappings; it cannot be ${verb}`);
     }
     const out: Record<string, unknown> = {};
     for (const k of INPUT_KEYS) if (props[k] !== undefined) out[k] = props[k];
@@ -306,7 +307,7 @@ function storedInputs(props: Record<string, any>, verb: string): CheckedHostToRe
 
 function storedDelivery(props: Record<string, any>): Delivery {
     if (props?.deliveredAs !== "settingsCatalog" && props?.deliveredAs !== "customOmaUri") {
-        throw new ProviderError("STATE_INVALID", "the state of this HostToRealmMapping does not say how it was delivered (deliveredAs)");
+        throw new ProviderError("StateInvalid", "the state of this HostToRealmMapping does not say how it was delivered (deliveredAs)");
     }
     return props.deliveredAs;
 }

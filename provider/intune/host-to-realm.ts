@@ -1,4 +1,4 @@
-// Kerberos host-to-realm mappings (graph-apis.md §2): validation for `check`, the canonical form
+// Kerberos host-to-realm mappings (docs/sources.md, Graph §2): validation for `check`, the canonical form
 // that comparisons and the content hash use, and the ADMX-backed OMA-URI payload of
 // ./Device/Vendor/MSFT/Policy/Config/ADMX_Kerberos/HostToRealm.
 //
@@ -6,9 +6,9 @@
 // the hosts and DNS suffixes separated by ";". An OMA-URI payload writes the list as name/data pairs
 // separated by U+F000, spelled `&#xF000;` in the XML:
 //   <enabled/><data id="hosttorealm" value="REALM1&#xF000;host1;.suffix1&#xF000;REALM2&#xF000;host2"/>
+import { isUnknown } from "../core/unknown";
 import { createHash } from "node:crypto";
 import { hostOrSuffixProblem, realmProblem, unknownFields } from "../core/grammar";
-import { UNKNOWN_VALUE } from "../graph/check-connection";
 
 export interface RealmMapping {
     realm: string;
@@ -28,7 +28,6 @@ const MAX_REALMS = 100;
 const MAX_HOSTS = 1000;
 
 
-const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
 
 /** `check` for `mappings`: at least one realm, valid realms and hosts, no host or realm listed twice. */
 export function checkMappings(v: unknown, path = "mappings"): MappingFailure[] {
@@ -40,6 +39,7 @@ export function checkMappings(v: unknown, path = "mappings"): MappingFailure[] {
         return out;
     }
     if (v.length > MAX_REALMS) { fail(path, `${path} has ${v.length} entries; at most ${MAX_REALMS}`); return out; }
+    // any: the unchecked `mappings` input, validated here entry by entry
     const total = v.reduce((n: number, m: any) => n + (Array.isArray(m?.hosts) ? m.hosts.length : 0), 0);
     if (total > MAX_HOSTS) { fail(path, `${path} lists ${total} hosts in all; at most ${MAX_HOSTS}`); return out; }
     const realms = new Map<string, string>(); // realm -> where

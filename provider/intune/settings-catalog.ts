@@ -1,5 +1,5 @@
 // Settings catalog (beta deviceManagement/configurationPolicies) request bodies, in exactly the
-// shapes of graph-apis.md §1.2: a policy is name/description/platforms/technologies/scope tags/
+// shapes of docs/sources.md, Graph §1.2: a policy is name/description/platforms/technologies/scope tags/
 // templateReference plus `settings`, each a deviceManagementConfigurationSetting wrapping one
 // setting instance. Server-filled fields (id, settingCount, createdDateTime, ...) are never sent.
 

@@ -23,6 +23,7 @@ export function flattenSettings(settings: readonly any[]): string[] {
 /** Every settingDefinitionId a policy's settings use, at any depth (as sent or read). */
 export function definitionIds(settings: readonly any[]): string[] {
     const ids: string[] = [];
+    // any: Graph's settings JSON, an open-ended tree of setting instances read as it comes
     const walk = (inst: any) => {
         if (typeof inst !== "object" || inst === null) return;
         if (typeof inst.settingDefinitionId === "string") ids.push(inst.settingDefinitionId);

@@ -1,6 +1,6 @@
 // The Entra audit-log cross-check: the newest KerberosDomain directoryAudit for this domain's
 // branch, and the OriginatingUsn in its KerberosDomainDescription, i.e. the cloud key version as
-// Entra itself logged it (kerberos-server.md §2.2, §3.1). Independent of the publisher's own
+// Entra itself logged it (docs/sources.md, Kerberos §2.2, §3.1). Independent of the publisher's own
 // report, so a publisher that claims success without publishing is caught.
 import type { GraphClient } from "../graph/client";
 import { graphRequestRaw, graphRequestUrl } from "../graph/request";

@@ -1,10 +1,11 @@
 // Drift rules: what is observed (AD over LDAP, the publisher's cloud record, the Entra audit log)
-// against what is declared, as one human sentence per difference. An empty list means in sync.
-// Pure: the reconciler gathers the observation, this decides.
+// against what is declared, as one typed reason per difference (reasons.ts renders the sentence).
+// An empty list means in sync. Pure: the reconciler gathers the observation, this decides.
 import type { KerberosServerState } from "../ad/kerberos-objects";
-import { describeListDrift, type ListDifference } from "../ad/prp";
+import { isListInSync, type ListDifference } from "../ad/prp";
 import type { KerberosServerTable } from "../publisher/port";
 import { normalizeDomain } from "./model";
+import { reasonText, type DriftReason } from "./reasons";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -46,74 +47,80 @@ export function keyAgeDays(keyUpdatedOn: string | Date | null | undefined, now: 
 }
 
 /** "key is 200 days old (maxAgeDays 180)", or undefined when the key is young enough (or no limit). */
-export function keyAgeReason(keyUpdatedOn: string | Date | null | undefined, maxAgeDays: number | undefined, now: Date): string | undefined {
+export function keyAgeReason(keyUpdatedOn: string | Date | null | undefined, maxAgeDays: number | undefined, now: Date): Extract<DriftReason, { kind: "keyAge" }> | undefined {
     if (maxAgeDays === undefined) return undefined;
     const t = keyUpdatedOn ? new Date(keyUpdatedOn).getTime() : NaN;
     if (!Number.isFinite(t) || now.getTime() - t <= maxAgeDays * DAY_MS) return undefined;
-    return `key is ${keyAgeDays(keyUpdatedOn, now)} days old (maxAgeDays ${maxAgeDays})`;
+    return { kind: "keyAge", days: keyAgeDays(keyUpdatedOn, now), maxAgeDays };
 }
 
 /** "key version on-prem 1586495 ≠ cloud 1585708", when both are known and differ. */
-export function keyVersionReason(onPrem: number | null | undefined, cloud: number | null | undefined): string | undefined {
+export function keyVersionReason(onPrem: number | null | undefined, cloud: number | null | undefined): Extract<DriftReason, { kind: "keyVersion" }> | undefined {
     if (onPrem == null || cloud == null || onPrem === cloud) return undefined;
-    return `key version on-prem ${onPrem} ≠ cloud ${cloud}`;
+    return { kind: "keyVersion", onPrem, cloud };
 }
 
-export function adReasons(ad: KerberosServerState): string[] {
-    if (ad.absent) return [`Kerberos server objects of ${ad.domainDnsName} are missing (service connection point, computer account, krbtgt account)`];
-    const out: string[] = [];
-    if (!ad.scp) out.push(`service connection point ${ad.dns.scp} missing`);
-    if (!ad.computer) out.push(`computer account ${ad.dns.computer} missing`);
-    if (!ad.krbtgt) out.push(`krbtgt account ${ad.dns.krbtgt} missing`);
-    // readKerberosServer summarizes missing pieces as "missing: …"; they are named above with their DNs
-    out.push(...ad.problems.filter((p) => !p.startsWith("missing: ")));
+export function adReasons(ad: KerberosServerState): DriftReason[] {
+    if (ad.absent) return [{ kind: "objectsMissing", domain: ad.domainDnsName }];
+    const out: DriftReason[] = [];
+    if (!ad.scp) out.push({ kind: "objectMissing", object: "service connection point", dn: ad.dns.scp });
+    if (!ad.computer) out.push({ kind: "objectMissing", object: "computer account", dn: ad.dns.computer });
+    if (!ad.krbtgt) out.push({ kind: "objectMissing", object: "krbtgt account", dn: ad.dns.krbtgt });
+    // the missing pieces are named above with their DNs; these are the objects that do not fit together
+    out.push(...ad.problems.map((problem): DriftReason => ({ kind: "objectsInconsistent", problem })));
     return out;
 }
 
-export function cloudReasons(obs: Observation): string[] {
+export function cloudReasons(obs: Observation): DriftReason[] {
     const { cloud, ad } = obs;
     const hasRecord = cloud.CloudId != null || cloud.CloudKeyVersion != null || cloud.CloudDomainDnsName != null;
-    if (!hasRecord) return [`cloud record (KerberosDomain) for ${obs.domain} missing`];
-    const out: string[] = [];
+    if (!hasRecord) return [{ kind: "cloudRecordMissing", domain: obs.domain }];
+    const out: DriftReason[] = [];
     if (cloud.CloudDomainDnsName != null && normalizeDomain(cloud.CloudDomainDnsName) !== normalizeDomain(obs.domain)) {
-        out.push(`cloud domain name ${cloud.CloudDomainDnsName} ≠ ${obs.domain}`);
+        out.push({ kind: "cloudDomainName", cloud: cloud.CloudDomainDnsName, domain: obs.domain });
     }
     const branch = ad.krbtgt?.branchId;
-    if (branch != null && cloud.CloudId != null && branch !== cloud.CloudId) out.push(`branch id on-prem ${branch} ≠ cloud ${cloud.CloudId}`);
+    if (branch != null && cloud.CloudId != null && branch !== cloud.CloudId) out.push({ kind: "branchId", onPrem: branch, cloud: cloud.CloudId });
     const kv = keyVersionReason(ad.krbtgt?.key?.keyVersion, cloud.CloudKeyVersion);
     if (kv) out.push(kv);
     return out;
 }
 
-export function auditReasons(obs: Observation): string[] {
+export function auditReasons(obs: Observation): DriftReason[] {
     const a = obs.audit;
     if (!a) return []; // no graph, or no event (the log keeps 30 days; silence proves nothing)
     const onPrem = obs.ad.krbtgt?.key?.keyVersion;
-    if (a.deleted) return [`Entra audit log: the Kerberos domain was deleted at ${a.at} (${a.activity})`];
+    if (a.deleted) return [{ kind: "auditDeleted", at: a.at, activity: a.activity }];
     // Only news when the log disagrees with the publisher's record: a stale record that the log
-    // confirms is already reported as "key version on-prem X ≠ cloud Y".
+    // confirms is already reported as a key version mismatch.
     if (a.keyVersion == null || a.keyVersion === obs.cloud.CloudKeyVersion) return [];
     if (onPrem != null && a.keyVersion !== onPrem) {
-        return [`key version on-prem ${onPrem} ≠ Entra audit log ${a.keyVersion} (${a.activity} at ${a.at}; the publisher reports cloud ${obs.cloud.CloudKeyVersion ?? "none"})`];
+        return [{ kind: "auditKeyVersion", onPrem, audit: a.keyVersion, activity: a.activity, at: a.at, cloud: obs.cloud.CloudKeyVersion ?? null }];
     }
     return [];
 }
 
-export function prpReasons(obs: Observation): string[] {
-    if (obs.prpError) return [`allow/deny lists not checked: ${obs.prpError}`];
+export function prpReasons(obs: Observation): DriftReason[] {
+    if (obs.prpError) return [{ kind: "listsNotChecked", error: obs.prpError }];
     if (!obs.prp) return [];
-    const { claim } = obs.prp;
-    return [
-        describeListDrift("allow list", obs.prp.allow), describeListDrift("deny list", obs.prp.deny),
-        claim.current ? undefined : `allow/deny list claim of ${claim.owner} missing or out of date (${claim.dn})`,
-    ].filter((x): x is string => !!x);
+    const { allow, deny, claim } = obs.prp;
+    const out: DriftReason[] = [];
+    if (!isListInSync(allow)) out.push({ kind: "listDrift", list: "allow list", missing: allow.missing, extra: allow.extra });
+    if (!isListInSync(deny)) out.push({ kind: "listDrift", list: "deny list", missing: deny.missing, extra: deny.extra });
+    if (!claim.current) out.push({ kind: "listClaim", owner: claim.owner, dn: claim.dn });
+    return out;
 }
 
 /** Every difference between the observed server and the declared one. */
-export function driftReasons(obs: Observation, policy: DriftPolicy, now: Date): string[] {
+export function driftVerdict(obs: Observation, policy: DriftPolicy, now: Date): DriftReason[] {
     const reasons = [...adReasons(obs.ad), ...cloudReasons(obs), ...auditReasons(obs)];
     const age = keyAgeReason(obs.ad.krbtgt?.key?.keyUpdatedOn, policy.maxAgeDays, now);
     if (age) reasons.push(age);
     reasons.push(...prpReasons(obs));
     return reasons;
+}
+
+/** The verdict as the `driftReasons` output shows it: one sentence per difference. */
+export function driftReasons(obs: Observation, policy: DriftPolicy, now: Date): string[] {
+    return driftVerdict(obs, policy, now).map(reasonText);
 }

@@ -1,4 +1,4 @@
-// The AzureADKerberosServer model: what a user declares (inputs, API.md) and what the provider
+// The AzureADKerberosServer model: what a user declares (inputs, docs/resources/) and what the provider
 // reports (outputs: Get-AzureADKerberosServer's properties plus the verdict). Plain data only:
 // inputs are stored in Pulumi state as they are, so every secret in them is a SecretRef.
 import type { SecretRef } from "../core/secrets";
@@ -7,7 +7,7 @@ import type { GraphConnection } from "../graph/types";
 export type { SecretRef } from "../core/secrets";
 export type { GraphConnection, GraphCredentialConfig } from "../graph/types";
 
-/** One AD domain over LDAP (API.md). */
+/** One AD domain over LDAP (docs/resources/). */
 export interface DirectoryConnection {
     /** "ldaps://dc1.corp.example.com:636", tried in order (failover) */
     urls: string[];
@@ -47,7 +47,7 @@ export interface ModuleDomainCredential {
     password: SecretRef;
 }
 
-/** Who creates, rotates, publishes and removes the key material (API.md). */
+/** Who creates, rotates, publishes and removes the key material (docs/resources/). */
 export type KerberosPublisher =
     | {
         type: "powershell";
@@ -177,7 +177,7 @@ export const DEFAULT_ALLOWED_GROUP_INPUTS: readonly string[] = ["Domain Users"];
 
 export const DEFAULT_TIMEOUTS_SECONDS: Required<OperationTimeouts> = { create: 300, read: 120, update: 300, delete: 180 };
 
-/** The module allows one rotation per 24 hours unless -Force (kerberos-server.md §2.3). */
+/** The module allows one rotation per 24 hours unless -Force (docs/sources.md, Kerberos §2.3). */
 export const ROTATION_MIN_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /** The inputs part of a state entry (what `read` hands back to the engine as the inputs). */

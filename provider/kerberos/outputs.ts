@@ -1,4 +1,4 @@
-// Observation → the resource's outputs (API.md): Get-AzureADKerberosServer's properties, the audit
+// Observation → the resource's outputs (docs/resources/): Get-AzureADKerberosServer's properties, the audit
 // log's key version and the verdict. Deterministic for an unchanged server, so a refresh right
 // after an update changes nothing and `preview --refresh --expect-no-changes` passes.
 import type { Observation } from "./drift";

@@ -4,6 +4,7 @@
 // Microsoft's default lists).
 import { isListInSync } from "../ad/prp";
 import { adReasons, auditReasons, cloudReasons, type Observation } from "./drift";
+import { reasonText } from "./reasons";
 import type { RotationDecision } from "./rotation";
 
 export type ChangeKind = "publish" | "rotate" | "allowList" | "denyList" | "listClaim";
@@ -16,11 +17,11 @@ export interface PlannedChange {
 export function planChanges(obs: Observation, rotation: RotationDecision, existing: boolean): PlannedChange[] {
     const changes: PlannedChange[] = [];
     if (rotation.rotate) {
-        changes.push({ kind: "rotate", why: rotation.reasons.join("; ") });
+        changes.push({ kind: "rotate", why: rotation.reasons.map(reasonText).join("; ") });
     } else {
         // Set-AzureADKerberosServer is idempotent: it creates what is missing, adopts what exists
         // and re-publishes a stale cloud record. On create it always runs (adoption).
-        const why = [...adReasons(obs.ad), ...cloudReasons(obs), ...auditReasons(obs)];
+        const why = [...adReasons(obs.ad), ...cloudReasons(obs), ...auditReasons(obs)].map(reasonText);
         if (!existing) changes.push({ kind: "publish", why: why.length ? why.join("; ") : "create (adopts an existing server)" });
         else if (why.length) changes.push({ kind: "publish", why: why.join("; ") });
     }

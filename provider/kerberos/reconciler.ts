@@ -19,6 +19,7 @@ import { sharedAuditLog } from "./audit-log";
 import { auditSource, observe, type Observed } from "./observe";
 import { toOutputs } from "./outputs";
 import { planChanges, publishes, type PlannedChange } from "./plan";
+import { reasonText } from "./reasons";
 import { decideRotation } from "./rotation";
 
 /** What the state knows that the directory does not. */
@@ -84,7 +85,7 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
     });
     if (rotation.blockedUntil) {
         throw new ProviderError("RotationTooSoon",
-            `the key of ${domain} needs rotating (${rotation.reasons.join("; ")}), but it was last changed at ${rotation.blockedBy!.at} (${rotation.blockedBy!.source}), less than 24 hours ago. ` +
+            `the key of ${domain} needs rotating (${rotation.reasons.map(reasonText).join("; ")}), but it was last changed at ${rotation.blockedBy!.at} (${rotation.blockedBy!.source}), less than 24 hours ago. ` +
             `Microsoft's module rotates at most once per 24 hours because Entra activates a new key only after 24 hours. ` +
             `Run again after ${rotation.blockedUntil}, or set keyRotation.force: true to rotate now`, { input: "keyRotation.force" });
     }

@@ -4,10 +4,11 @@
 //   - the key is older than keyRotation.maxAgeDays
 //   - keyRotation.trigger changed (a deliberate, one-off rotation)
 // and the module's one-rotation-per-24-hours rule is honoured unless keyRotation.force: Entra
-// activates a new key only 24 h after publishing it (kerberos-server.md §2.3), so a second rotation
+// activates a new key only 24 h after publishing it (docs/sources.md, Kerberos §2.3), so a second rotation
 // inside that window can retire the key the cloud is still using. The window counts from the last
 // published key change, whoever made it (lastPublishedKeyChange). Pure.
 import { keyAgeReason, keyVersionReason } from "./drift";
+import type { RotationReason } from "./reasons";
 import { KeyRotation, ROTATION_MIN_INTERVAL_MS } from "./model";
 
 export interface RotationContext {
@@ -26,7 +27,7 @@ export interface RotationContext {
 
 export interface RotationDecision {
     rotate: boolean;
-    reasons: string[];
+    reasons: RotationReason[];
     /** passed to the publisher as -Force */
     force: boolean;
     /** set when a rotation is due but the 24-hour rule forbids it until then (ISO) */
@@ -46,13 +47,13 @@ export function triggerChanged(ctx: Pick<RotationContext, "existing" | "previous
 }
 
 export function decideRotation(ctx: RotationContext): RotationDecision {
-    const reasons: string[] = [];
+    const reasons: RotationReason[] = [];
     const kv = keyVersionReason(ctx.keyVersion, ctx.cloudKeyVersion);
     if (kv) reasons.push(kv);
     const age = keyAgeReason(ctx.keyUpdatedOn, ctx.keyRotation?.maxAgeDays, ctx.now);
     if (age) reasons.push(age);
     if (triggerChanged(ctx)) {
-        reasons.push(`keyRotation.trigger changed from ${JSON.stringify(ctx.previousTrigger ?? null)} to ${JSON.stringify(ctx.keyRotation!.trigger)}`);
+        reasons.push({ kind: "triggerChanged", from: ctx.previousTrigger, to: ctx.keyRotation!.trigger });
     }
     const force = ctx.keyRotation?.force === true;
     const decision: RotationDecision = { rotate: reasons.length > 0, reasons, force };

@@ -1,13 +1,15 @@
 // `check` for AzureADKerberosServer: every input validated without any I/O, each failure naming
 // the input path ("directory.urls[1]", "publisher.endpoint") and saying what to do. Values of
 // secrets are never echoed: a password given as a value is reported as "a value", not repeated.
+import { isUnknown } from "../core/unknown";
 import { obviousPrivilegedGroup, privilegedGroupName } from "../ad/privileged-groups";
 import { isSidString } from "../ad/sid";
 import {
     characterProblem, described, dnProblem, domainNameProblem, freeTextProblem, hostProblem, isAccountName, isUpn, looksLikeDn, numberProblem, parseUrl, pemCertificateProblem,
     secretRefProblem, shown, unknownFields, unknownInput, URL_RULES, urlProblem, type NumberRule,
 } from "../core/grammar";
-import { checkGraphConnection, UNKNOWN_VALUE } from "../graph/check-connection";
+import { checkGraphConnection } from "../graph/check-connection";
+import { UNKNOWN_VALUE } from "../core/unknown";
 import { HOST_COMMANDS, PWSH_HOST_WARNING } from "../publisher/powershell-publisher";
 import { MODULE_ENDPOINTS } from "../publisher/powershell-script";
 import { parseHostKeys } from "../publisher/powershell-ssh";
@@ -67,7 +69,6 @@ class Failures {
     }
 }
 
-const isUnknown = (v: unknown) => v === UNKNOWN;
 const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
 const nonEmptyString = (v: unknown): v is string => typeof v === "string" && v.trim().length > 0;
 

@@ -8,7 +8,7 @@
 // of a run reuse them instead of a TLS handshake per call. Idle ones close by themselves after a few
 // seconds and never keep the process alive.
 import { Agent, fetch } from "undici";
-import { ProviderError, scrubText } from "../core/errors";
+import { isErrorCode, ProviderError, scrubText, type ErrorCode } from "../core/errors";
 import { fingerprint, SharedCache } from "../core/shared-cache";
 import { secureContextFor } from "../core/tls-context";
 import { networkCode } from "../graph/transport";
@@ -102,13 +102,16 @@ export function createLabPublisher(opts: LabPublisherOptions): KerberosPublisher
             opts.renewToken(); // refused before anything was done: safe to send again, with a fresh token
             return post(op, req, true);
         }
+        // any: the lab publisher's JSON answer, checked field by field below
         let parsed: any;
         try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
         if (!res.ok) {
-            const code = typeof parsed?.error?.code === "string" ? parsed.error.code : `PublisherHttp${res.status}`;
+            const serviceCode: string = typeof parsed?.error?.code === "string" ? parsed.error.code : `PublisherHttp${res.status}`;
+            // the lab publisher answers with a code of this package; anything else at that endpoint is a failed command
+            const code: ErrorCode = isErrorCode(serviceCode) ? serviceCode : "PublisherCommandFailed";
             const message = typeof parsed?.error?.message === "string" ? parsed.error.message : text.slice(0, 300);
-            throw new ProviderError(code, scrub(`${what} failed: ${message} (HTTP ${res.status} ${code})`), {
-                httpStatus: res.status, serviceCode: code, resource: `${base}/${op}`, retryable: res.status >= 500 || res.status === 429,
+            throw new ProviderError(code, scrub(`${what} failed: ${message} (HTTP ${res.status} ${serviceCode})`), {
+                httpStatus: res.status, serviceCode, resource: `${base}/${op}`, retryable: res.status >= 500 || res.status === 429,
                 input: code === "InvalidAuthenticationToken" ? "graph.credential" : undefined,
             });
         }

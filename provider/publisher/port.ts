@@ -1,5 +1,5 @@
 // The KerberosPublisher port: who creates, rotates, publishes and removes the Azure AD Kerberos
-// server's key material. Microsoft's cloud side is private (kerberos-server.md §3.2), so key
+// server's key material. Microsoft's cloud side is private (docs/sources.md, Kerberos §3.2), so key
 // publication goes through Microsoft's PowerShell module (production) or the lab publisher (lab).
 // The reconciler holds one of these and never knows which.
 

@@ -1,9 +1,9 @@
-// The module's known failures (kerberos-server.md §4.2) -> ProviderErrors with a stable code and a
+// The module's known failures (docs/sources.md, Kerberos §4.2) -> ProviderErrors with a stable code and a
 // message that says what to fix, followed by the module's own words (scrubbed). Codes shared with
 // the lab publisher (DirectoryAccessDenied, DomainStrongAuthRequired, KerberosServerIncomplete,
 // RotationTooSoon, DirectoryAuthFailed) mean the same thing there, so callers handle both alike.
 // Anything unknown passes through as PublisherCommandFailed with the exception type and text.
-import { ProviderError } from "../core/errors";
+import { ProviderError, type ErrorCode } from "../core/errors";
 import { type ModuleErrorInfo, plainText } from "./powershell-output";
 import { CMDLETS, MODULE_NAME, type PublisherOperation } from "./powershell-script";
 import type { Scrubber } from "./powershell-secrets";
@@ -18,7 +18,7 @@ export interface ErrorContext {
 }
 
 interface KnownError {
-    code: string;
+    code: ErrorCode;
     /** tested against "<type>: <message>" of the exception and of each inner exception */
     match: RegExp;
     fix: (ctx: ErrorContext) => string;
@@ -186,6 +186,7 @@ export function mapModuleError(err: ModuleErrorInfo, ctx: ErrorContext): Provide
 export function mapShellFailure(o: { exitCode: number | null; signal: string | null; stderr: string }, ctx: ErrorContext & { where: string }): ProviderError {
     const what = `${CMDLETS[ctx.operation]} for ${ctx.domain} (${ctx.where})`;
     const tail = ctx.scrub(o.stderr).trim().split(/\r?\n/).slice(-5).join(" ").replace(/\s+/g, " ").slice(0, 800);
+    // foreign text: the shell's stderr
     if (o.exitCode === 127 || o.exitCode === 9009 || /command not found|is not recognized as an internal or external command|No such file or directory/i.test(o.stderr)) {
         return new ProviderError("PublisherShellNotFound",
             `${what}: PowerShell was not found (${tail}). publisher.host "windowsPowerShell" runs powershell.exe and "pwsh" runs PowerShell 7: ` +

@@ -43,6 +43,7 @@ function moduleError(raw: unknown): ModuleErrorInfo {
         type: str(e.type) || "UnknownException",
         message: str(e.message),
         errorId: e.errorId === undefined || e.errorId === null ? undefined : str(e.errorId),
+        // any: the script's JSON output, checked field by field
         inner: innerRaw.filter((x) => x && typeof x === "object").map((x: any) => ({ type: str(x.type), message: str(x.message) })),
     };
 }

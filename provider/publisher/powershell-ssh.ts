@@ -162,14 +162,17 @@ export function sshArgs(t: SshTarget, files: SshFiles, remoteCommand: string): s
 export function sshFailure(exitCode: number | null, stderr: string, target: string): ProviderError | undefined {
     if (exitCode !== 255) return undefined;
     const text = stderr.trim().split(/\r?\n/).slice(-3).join(" ").slice(0, 400);
+    // foreign text: ssh's stderr
     if (/host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|no .*host key is known/i.test(stderr)) {
         return new ProviderError("PublisherSshHostKeyRejected",
             `ssh to ${target}: the host key is unknown or has changed (${text}). Set publisher.shell.hostKey to the Windows host's public key (C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub on the host, or ssh-keyscan output checked against it)`);
     }
+    // foreign text: ssh's stderr
     if (/permission denied|too many authentication failures|invalid format|load key/i.test(stderr)) {
         return new ProviderError("PublisherSshAuthFailed",
             `ssh to ${target}: the key was refused (${text}). Put the public key in the account's authorized_keys (for an administrator on Windows: C:\\ProgramData\\ssh\\administrators_authorized_keys)`);
     }
+    // foreign text: ssh's stderr
     if (/connection refused|timed out|no route to host|could not resolve|name or service not known|connection reset|closed by remote host/i.test(stderr)) {
         return new ProviderError("PublisherSshUnreachable", `ssh to ${target}: ${text || "could not connect"}`, { retryable: true });
     }

@@ -51,6 +51,7 @@ export const azureADKerberosServerProvider = {
         stackConfig = configView(req.config);
     },
 
+    // any: the engine's property bags (Pulumi's ResourceProvider signature); check validates them
     async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
         // a check result has no warnings; the engine shows what a provider writes to stderr
         for (const w of inputWarnings(news ?? {})) process.stderr.write(`warning: AzureADKerberosServer ${typeof news?.domain === "string" ? news.domain : ""}: ${w}\n`);

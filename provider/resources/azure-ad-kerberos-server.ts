@@ -1,5 +1,5 @@
 // AzureADKerberosServer: one Azure AD (Entra) Kerberos server per AD domain, what
-// Set/Get/Remove-AzureADKerberosServer do by hand, as a Pulumi resource (API.md). The provider
+// Set/Get/Remove-AzureADKerberosServer do by hand, as a Pulumi resource (docs/resources/). The provider
 // object holds only a module path (core/dynamic.ts); the implementation is -impl.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMIC_MODULE, lazyProvider, packageModule } from "../core/dynamic";

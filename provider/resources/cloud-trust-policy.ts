@@ -1,5 +1,5 @@
 // CloudTrustPolicy: the Intune settings catalog profile for Windows Hello for Business cloud Kerberos
-// trust (API.md). The provider object holds only a module path (core/dynamic.ts); the
+// trust (docs/resources/). The provider object holds only a module path (core/dynamic.ts); the
 // implementation is cloud-trust-policy-impl.ts, the reconciler provider/intune/cloud-trust-policy.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMIC_MODULE, lazyProvider, packageModule } from "../core/dynamic";

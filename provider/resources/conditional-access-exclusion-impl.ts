@@ -20,7 +20,7 @@ import { checkWithLookups } from "./check-lookups";
 import { sharedObjectOperation, type OperationName } from "./shared-object-operation";
 
 /**
- * 1 request per second per tenant (graph-apis.md §4), plus a margin: the limit is enforced on
+ * 1 request per second per tenant (docs/sources.md, Graph §4), plus a margin: the limit is enforced on
  * arrival, and two requests sent 1000 ms apart can arrive closer than that.
  */
 export const CA_REQUEST_INTERVAL_MS = 1100;
@@ -43,6 +43,7 @@ function withGateway<T>(op: OperationName, graph: GraphConnection | undefined, l
     }, fn);
 }
 
+// any: the engine's property bags (Pulumi's ResourceProvider signature); check validates them
 function requireState(props: any, op: string): ConditionalAccessExclusionState {
     if (!props || typeof props.policyId !== "string" || !props.graph) {
         throw new ProviderError("StateInvalid", `the state of this ConditionalAccessExclusion lacks policyId or graph; it cannot be ${op}`);

@@ -1,6 +1,6 @@
 // ConditionalAccessExclusion: this stack's exclusions on a Conditional Access policy that someone
 // else owns (another team, the portal, an @pulumi/azuread ConditionalAccessPolicy). It adds and
-// keeps only its own entries and removes only what it added (API.md; conditional-access/README.md).
+// keeps only its own entries and removes only what it added (docs/resources/conditional-access-exclusion.md).
 // The provider object holds only a module path (core/dynamic.ts); the implementation is -impl.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMIC_MODULE, lazyProvider, packageModule } from "../core/dynamic";

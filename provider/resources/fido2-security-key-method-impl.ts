@@ -27,6 +27,7 @@ function withGateway<T>(op: OperationName, graph: GraphConnection | undefined, f
     return sharedObjectOperation({ op, graph, what: WHAT, timeoutMs: OPERATION_TIMEOUT_MS, config: stackConfig, writes, gateway: (gc) => fido2Gateway(gc, WHAT) }, fn);
 }
 
+// any: the engine's property bags (Pulumi's ResourceProvider signature); check validates them
 function requireState(props: any, op: string): Fido2SecurityKeyMethodState {
     if (!props || !props.graph || !Array.isArray(props.ownedGroupIds)) {
         throw new ProviderError("StateInvalid", `the state of this ${WHAT} lacks ownedGroupIds or graph; it cannot be ${op}`);

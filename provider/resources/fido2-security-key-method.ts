@@ -1,7 +1,7 @@
 // Fido2SecurityKeyMethod: this stack's part of the tenant's FIDO2 security key (passkey) method
 // configuration in Entra's authentication methods policy, a singleton other people share. It adds
 // and keeps only its own include targets (the pilot groups) and the settings the program declares,
-// and its delete removes only the targets it added (README: "Fido2SecurityKeyMethod").
+// and its delete removes only the targets it added (docs/resources/fido2-security-key-method.md).
 // The provider object holds only a module path (core/dynamic.ts); the implementation is -impl.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMIC_MODULE, lazyProvider, packageModule } from "../core/dynamic";

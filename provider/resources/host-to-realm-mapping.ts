@@ -1,4 +1,4 @@
-// HostToRealmMapping: Kerberos host-to-realm mappings for Windows clients (API.md), delivered by the
+// HostToRealmMapping: Kerberos host-to-realm mappings for Windows clients (docs/resources/), delivered by the
 // settings catalog when the tenant has a HostToRealm definition, else as a custom OMA-URI profile.
 // The implementation is host-to-realm-mapping-impl.ts, the reconciler provider/intune/host-to-realm-mapping.ts.
 import * as pulumi from "@pulumi/pulumi";

@@ -11,6 +11,7 @@ import type { SessionOptions } from "../intune/graph-session";
 const DEADLINE_MS = { create: 300_000, read: 120_000, update: 300_000, delete: 180_000 };
 
 export interface IntuneOperations {
+    // any: the engine's property bags (Pulumi's ResourceProvider signature); check() validates them before use
     check(news: any): pulumi.dynamic.CheckResult;
     diff(olds: any, news: any): { changes: boolean };
     create(inputs: any, s: SessionOptions): Promise<pulumi.dynamic.CreateResult>;

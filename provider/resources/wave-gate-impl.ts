@@ -2,10 +2,10 @@
 // The verdict is enforced in create and update, not in check: a failed step is what the engine's
 // --continue-on-error isolates (the next wave is skipped, other work goes on), while a check failure
 // would stop the whole deployment.
+import { isUnknown } from "../core/unknown";
 import type * as pulumi from "@pulumi/pulumi";
 import { ProviderError } from "../core/errors";
 import { displayNameProblem, freeTextProblem, numberProblem, unknownFields, unknownInput } from "../core/grammar";
-import { UNKNOWN_VALUE } from "../graph/check-connection";
 import type { WaveGateDomain } from "./wave-gate";
 
 interface GateInputs {
@@ -13,10 +13,10 @@ interface GateInputs {
     domains: WaveGateDomain[];
 }
 
-const isUnknown = (v: unknown) => v === UNKNOWN_VALUE;
 /** Domains of one wave: far beyond any forest count, small enough to print. */
 const MAX_DOMAINS = 1000;
 
+// any: the engine's property bags (Pulumi's ResourceProvider signature); checkInputs validates them
 function checkInputs(news: any): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     const rule = (property: string, reason: string | undefined) => { if (reason) failures.push({ property, reason }); };

@@ -1,6 +1,6 @@
 // The examples as CI sees them: each is a Pulumi project that type-checks (`tsc --noEmit` against the
 // built package), the GitHub Actions workflow passes actionlint (built from its Go module by
-// scripts/install-actionlint.sh) and does what the README says, and the example stack config passes
+// scripts/install-actionlint.sh) and does what docs/operations.md says, and the example stack config passes
 // the shipped schema. Needs `npm run build` first (the examples import the compiled package).
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";

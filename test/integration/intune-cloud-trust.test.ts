@@ -287,9 +287,9 @@ describe("adoption", () => {
 
 describe("group resolution", () => {
     test.each([
-        ["a name no group has", { includeGroups: ["No Such Group"] }, "GROUP_NOT_FOUND", "assignments.includeGroups[0]", 'no group is named "No Such Group"'],
-        ["a name two groups have", { excludeGroups: ["Helpdesk Operators"] }, "GROUP_AMBIGUOUS", "assignments.excludeGroups[0]", `2 groups are named "Helpdesk Operators" (${SEED.groups.helpdeskA}, ${SEED.groups.helpdeskB})`],
-        ["an id that does not exist", { includeGroups: ["00000000-0000-4000-8000-00000000dead"] }, "GROUP_NOT_FOUND", "assignments.includeGroups[0]", "names group id 00000000-0000-4000-8000-00000000dead, which does not exist"],
+        ["a name no group has", { includeGroups: ["No Such Group"] }, "GroupNotFound", "assignments.includeGroups[0]", 'no group is named "No Such Group"'],
+        ["a name two groups have", { excludeGroups: ["Helpdesk Operators"] }, "GroupAmbiguous", "assignments.excludeGroups[0]", `2 groups are named "Helpdesk Operators" (${SEED.groups.helpdeskA}, ${SEED.groups.helpdeskB})`],
+        ["an id that does not exist", { includeGroups: ["00000000-0000-4000-8000-00000000dead"] }, "GroupNotFound", "assignments.includeGroups[0]", "names group id 00000000-0000-4000-8000-00000000dead, which does not exist"],
         ["one group both included (by name) and excluded (by id)", { includeGroups: ["WHfB Pilot"], excludeGroups: [SEED.groups.whfbPilot] }, "ASSIGNMENT_CONFLICT", "assignments.excludeGroups[0]", "are the same group"],
     ])("%s fails naming the entry, before anything is created", async (_label, assignments, code, input, text) => {
         const name = uniqueName("groups");

@@ -1,4 +1,4 @@
-// Least privilege in Active Directory: README's "Active Directory (the `directory` account)" says the
+// Least privilege in Active Directory: docs/resources/azure-ad-kerberos-server.md "Active Directory (the `directory` account)" says the
 // provider's own LDAP work reads the SCP, the AzureADKerberos computer, krbtgt_AzureAD (with
 // replPropertyMetaData), the domain head and groups as any authenticated user, and writes exactly
 // msDS-RevealOnDemandGroup and msDS-NeverRevealGroup on CN=AzureADKerberos plus its list claims
@@ -10,7 +10,7 @@
 //   - with no delegation, with only the two attributes, or with only the claims container, the same
 //     update fails with DirectoryAccessDenied naming the object it could not write, and the lists
 //     on the DC are as they were;
-//   - README's other way, no pre-created container: create/delete child container and
+//   - the docs' other way, no pre-created container: create/delete child container and
 //     serviceConnectionPoint on CN=System works when inherited by its descendants (the lock and the
 //     claims go into the container the account creates), not on "this object only"; and it covers
 //     only claims this account created (one another account wrote earlier it cannot rewrite);
@@ -136,7 +136,7 @@ afterAll(async () => {
     expect(await deleteUsers(lab, contoso, PREFIX)).toEqual([]);
 });
 
-test("the delegation is exactly what README names: nothing on the domain head, CN=System or the krbtgt account", async () => {
+test("the delegation is exactly what the docs name: nothing on the domain head, CN=System or the krbtgt account", async () => {
     for (const who of Object.keys(users) as Who[]) {
         for (const dn of [contoso.baseDn, `CN=System,${contoso.baseDn}`, dns.krbtgt, dns.scp]) {
             expect(explicitAcesFor(await readSddl(lab, contoso, dn), users[who].sid)).toEqual([]);
@@ -244,7 +244,7 @@ test("only the claims container, not the two attributes: fails naming CN=AzureAD
     });
 });
 
-test("README's other way: create/delete child container + serviceConnectionPoint on CN=System (no pre-created container)", async () => {
+test("the docs' other way: create/delete child container + serviceConnectionPoint on CN=System (no pre-created container)", async () => {
     const system = `CN=System,${contoso.baseDn}`;
     const [containerClass, scpClass] = [await schemaIdGuid(lab, contoso, "container"), await schemaIdGuid(lab, contoso, "serviceConnectionPoint")];
     const systemSddl = (sid: string, flags: string) => `(OA;${flags};CCDC;${containerClass};;${sid})(OA;${flags};CCDC;${scpClass};;${sid})`;

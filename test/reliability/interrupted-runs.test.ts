@@ -2,7 +2,7 @@
 // `pulumi up` runs as a CI job would and its whole process group (CLI, language host, provider
 // hosts) is killed with SIGKILL at a step boundary of create, update or delete, held there by a
 // pause the lab makes (a publisher delay, an emulator request that never answers, a list lock held
-// by another owner). Then the recovery the operations docs give (README "Recovering from a killed
+// by another owner). Then the recovery the operations docs give (docs/operations.md "Recovering from a killed
 // run") is run, and the world must have converged: `preview --refresh --expect-no-changes` passes,
 // no duplicate profile, the Kerberos objects exist once with their cloud record, no list lock
 // left, and nothing of anyone else's (the other team's exclusion, another owner's claim) removed.
@@ -64,7 +64,7 @@ async function killedUp(d: Declared, paused: () => Promise<boolean>): Promise<vo
     }
 }
 
-/** What README "Recovering from a killed run" tells the user to run; then the proof that it converged. */
+/** What docs/operations.md "Recovering from a killed run" tells the user to run; then the proof that it converged. */
 async function recover(): Promise<void> {
     await t.stack.cancel();                                  // the lock the killed run left on the backend
     await t.stack.refresh({ clearPendingCreates: true });    // forget creates that were in flight: the next up adopts their objects
@@ -207,7 +207,7 @@ describe("ConditionalAccessExclusion", () => {
         const left = await groups();
         expect(left).toContain(SEED.groups.breakGlassAdmins);     // the other team's exclusion stays
         expect(left).not.toContain(SEED.groups.whfbPilotUsers);   // ours is gone
-        // what the killed create and update wrote is kept, not owned (README "Recovering from a killed run")
+        // what the killed create and update wrote is kept, not owned (docs/operations.md "Recovering from a killed run")
         expect(left).toEqual([SEED.groups.breakGlassAdmins, SEED.groups.storageUsers, SEED.groups.whfbPilot].sort());
     }));
 });

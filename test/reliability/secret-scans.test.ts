@@ -5,7 +5,7 @@
 // passwords and client secret, the wrong ones, the lab's private keys, and anything shaped like
 // a token or a private key): `pulumi stack export --show-secrets`, the engine's stdout and stderr,
 // the error texts, the emulator's and the DCs' logs, and this suite's own results file.
-// All credentials are { env } references: the README's "Secrets" section says why { config } is
+// All credentials are { env } references: docs/operations.md "Secrets" says why { config } is
 // different (the engine stores stack config itself); the last test shows that caveat, so the scan
 // is also seen to find a secret where one is.
 import * as fs from "node:fs";
@@ -101,7 +101,7 @@ test.each([
     expect(scanForSecrets(target, text, secrets())).toEqual([]);
 });
 
-test("the README's { config } caveat: a secret stack config key lands in the state the engine keeps (so the scan finds it)", async () => {
+test("the documented { config } caveat: a secret stack config key lands in the state the engine keeps (so the scan finds it)", async () => {
     const canary = `Canary-${randomBytes(12).toString("base64url")}`;
     await t.stack.setConfig("canarySecret", { value: canary, secret: true });
     await t.stack.up();

@@ -3,7 +3,7 @@
 //     endpoint, the lab publisher): a certificate from a CA the input does not name fails closed,
 //     with a message naming the input to fix, and nothing is sent or written; even with
 //     NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment (a common "fix" in pipelines);
-//   - least privilege: the README's table of Graph application permissions is the source of truth.
+//   - least privilege: the Graph permissions table of each docs/resources/ page is the source of truth.
 //     An app registered in the emulator with exactly those roles runs each resource through create,
 //     read, update and delete; with one role taken away, the operation fails with a 403 naming the
 //     missing permission.
@@ -31,7 +31,7 @@ const otherCaDir = fs.mkdtempSync(path.join(os.tmpdir(), "reliability-other-ca-"
 const otherCa = fs.readFileSync(ensureLabCa(otherCaDir).certPath, "utf8"); // a real CA, just not the lab's
 
 const urn = (r: Resource) => resourceUrn(r, "access");
-/** every resource with a row in the README's permissions table */
+/** every resource with a row in a docs/resources/ permissions table */
 const RESOURCES: Resource[] = ["AzureADKerberosServer", "CloudTrustPolicy", "HostToRealmMapping", "ConditionalAccessExclusion", "Fido2SecurityKeyMethod"];
 
 afterAll(() => fs.rmSync(otherCaDir, { recursive: true, force: true }));
@@ -88,7 +88,7 @@ describe.each([["by default", {}], ["with NODE_TLS_REJECT_UNAUTHORIZED=0 in the 
 
 // ---- least privilege ---------------------------------------------------------------------------------
 
-describe("least privilege: exactly the README's Graph permissions, per resource", () => {
+describe("least privilege: exactly the documented Graph permissions, per resource", () => {
     const perms = readmePermissions();
     let host: DynamicProviderHost;
     let policyId = "";
@@ -130,7 +130,7 @@ describe("least privilege: exactly the README's Graph permissions, per resource"
     const idOf = (r: Resource, created: { id: string }) => (r === "AzureADKerberosServer" ? contoso.domain : created.id);
 
     test.each(RESOURCES)(
-        "%s: create, read, update and delete with exactly its README permissions", async (r) => {
+        "%s: create, read, update and delete with exactly its documented permissions", async (r) => {
             await propertyCheck("privilege", `${r} works with exactly ${perms[r].join(", ")}`, async () => {
                 const checked = await host.check(urn(r), {}, withProvider(r, inputsFor(r, r, 0)));
                 expect(checked.failures).toEqual([]);
@@ -145,7 +145,7 @@ describe("least privilege: exactly the README's Graph permissions, per resource"
         });
 
     test.each(RESOURCES)(
-        "%s: without its first README permission, a 403 that names the missing permission", async (r) => {
+        "%s: without its first documented permission, a 403 that names the missing permission", async (r) => {
             await propertyCheck("privilege", `${r} without ${perms[r][0]} fails with a clear 403`, async () => {
                 const text = await refused(host, r, inputsFor(r, `${r}-minus-one`, 0));
                 expect(text).toMatch(/403/);

@@ -1,4 +1,4 @@
-// What the engine's verbose logs hold, for the README's "Secrets" section (issue 14): a preview of
+// What the engine's verbose logs hold, for docs/operations.md "Secrets" (issue 14): a preview of
 // two CloudTrustPolicies, one whose client secret is a { config } reference and one whose is an
 // { env } reference, through the real Pulumi CLI. Measured with the pinned CLI (v3.248.0): up to
 // -v=6 neither secret appears anywhere; from -v=7 the engine logs the default dynamic provider's
@@ -18,7 +18,7 @@ import { deadPort } from "./support/tls-proxy";
 
 jest.setTimeout(300_000);
 
-/** The last -v level at which the engine logs no stack config value (README "Secrets"). */
+/** The last -v level at which the engine logs no stack config value (docs/operations.md "Secrets"). */
 const SAFE_VERBOSITY = 6;
 const FROM_CONFIG = `CfgSecret-${randomBytes(9).toString("hex")}`;
 const FROM_ENV = `EnvSecret-${randomBytes(9).toString("hex")}`;

@@ -1,8 +1,8 @@
-// v1.0 identity/conditionalAccess/policies with Graph's update semantics (graph-apis.md §4):
+// v1.0 identity/conditionalAccess/policies with Graph's update semantics (docs/sources.md, Graph §4):
 // PATCH merges objects property by property, and every array it carries REPLACES the stored
 // array as a whole (there is no add/remove); properties left out keep their values; 204 No Content.
 // Bodies that do not fit the schema fail with 400 "1007: ... does not match the schema". The schema
-// below holds only properties the v1.0 CSDL defines (../shared/fixtures/graph/graph-v1.0-csdl.xml,
+// below holds only properties the v1.0 CSDL defines (https://github.com/microsoftgraph/msgraph-metadata/blob/f54f11b60956ea7b185ca0447b2b80805836ec7b/clean_v10_metadata/cleanMetadata.xml,
 // checked by test/contract/artefacts/emulator-schema.test.ts); beta-only ones are refused on v1.0.
 import { badRequest } from "../errors";
 import { isGuid, newGuid, nowIso } from "../ids";

@@ -1,5 +1,5 @@
 // beta deviceManagement/configurationPolicies (settings catalog) and configurationSettings
-// (definitions), per graph-apis.md §1 and §3: POST 201 with server-filled fields, GET with
+// (definitions), per docs/sources.md, Graph §1 and §3: POST 201 with server-filled fields, GET with
 // $expand=settings,assignments, settings paged at 25, PUT replaces the whole policy (204), PATCH
 // changes name/description/scope tags only (settings in a PATCH are refused with the service's
 // 400), POST /assign replaces the assignment set. Sources per behaviour: docs/lab.md, Limits.
@@ -13,7 +13,7 @@ import { renderInstance, validateSettings } from "../settings-validation";
 import { bodyObject, clone, entityResponse, listResponse, metadata, mustGet } from "./common";
 import { validateAssignments } from "./intune-assignments";
 
-// graph-apis.md §5: DeviceManagementConfiguration.ReadWrite.All; read-only: ...Read.All.
+// docs/sources.md, Graph §5: DeviceManagementConfiguration.ReadWrite.All; read-only: ...Read.All.
 export const INTUNE_READ = anyOf("DeviceManagementConfiguration.Read.All", "DeviceManagementConfiguration.ReadWrite.All");
 export const INTUNE_WRITE = anyOf("DeviceManagementConfiguration.ReadWrite.All");
 

@@ -1,5 +1,5 @@
 // beta deviceManagement/deviceConfigurations, custom OMA-URI profiles (windows10CustomConfiguration),
-// the known-to-work fallback for HostToRealm (graph-apis.md §2.3). String OMA values are stored
+// the known-to-work fallback for HostToRealm (docs/sources.md, Graph §2.3). String OMA values are stored
 // encrypted by Intune: reads return `isEncrypted: true`, a masked `value` and a
 // `secretReferenceValueId`, so drift cannot be detected by comparing values. The plain-text function
 // answers application tokens with either Intune permission and returns {"value": ...}, as its doc

@@ -6,7 +6,7 @@ import type { QueryOptionsSpec } from "../odata";
 import { anyOf, type GraphRoute, type RouteContext } from "../router";
 import { entityResponse, listResponse, mustGet } from "./common";
 
-// graph-apis.md §5: "Group.Read.All (or GroupMember.Read.All)"; "User.Read.All"; the storage app
+// docs/sources.md, Graph §5: "Group.Read.All (or GroupMember.Read.All)"; "User.Read.All"; the storage app
 // lookup needs "Application.Read.All". Organization.Read.All for the tenant record.
 const GROUP_READ = anyOf("Group.Read.All", "GroupMember.Read.All");
 const USER_READ = anyOf("User.Read.All");

@@ -1,5 +1,5 @@
 // Intune assignment targets, shared by settings catalog policies and deviceConfigurations.
-// POST .../assign replaces the whole assignment set (graph-apis.md §3). Stored objects have the shape
+// POST .../assign replaces the whole assignment set (docs/sources.md, Graph §3). Stored objects have the shape
 // and ids of real ones (real-exports/intune-docs-configurationPolicy-assignments.json).
 import { badRequest } from "../errors";
 import { isGuid } from "../ids";

@@ -1,4 +1,4 @@
-// Where a secret belongs, the input is a reference resolved inside the provider at run time (API.md):
+// Where a secret belongs, the input is a reference resolved inside the provider at run time (docs/resources/):
 // { env: "NAME" } or { config: "key" }. A plain value would be stored in Pulumi state. Nothing of
 // the value is repeated in a message: a reference whose name does not have a name's shape may be a
 // secret pasted into the wrong place.

@@ -89,7 +89,7 @@ describe("claims", () => {
 function lockDirectory(existing: Record<string, string> = {}, dcOffsetMs = 0) {
     const objects = new Map<string, { description?: string; whenCreated: string }>(Object.entries(existing).map(([dn, whenCreated]) => [dn, { whenCreated }]));
     const container = claimsContainerDn(D);
-    const ldapError = (name: string) => new ProviderError("DirectoryError", name, { serviceCode: name });
+    const ldapError = (name: string) => new ProviderError("DirectoryOperationFailed", name, { serviceCode: name });
     const parentOf = (dn: string) => dn.slice(dn.indexOf(",") + 1);
     const session = {
         url: "ldaps://fake:636",

@@ -1,6 +1,6 @@
 // Fido2SecurityKeyMethod's check: bad input is refused naming the field, with no I/O at all.
 import { validateInputs } from "../../../provider/fido2/validation";
-import { UNKNOWN_VALUE } from "../../../provider/graph/check-connection";
+import { UNKNOWN_VALUE } from "../../../provider/core/unknown";
 
 const graph = { tenantId: "7b0f2c3e-5d1a-4c8e-9f60-1a2b3c4d5e6f", credential: { type: "clientSecret", clientId: "3c6f1e2a-8b4d-4f0e-a5c7-2d9e8f7a6b5c", clientSecret: { env: "X" } } };
 const YUBIKEY = "cb69481e-8ff7-4039-93ec-0a2729a154a8";

@@ -30,9 +30,9 @@ describe("resolveGroups", () => {
     });
 
     test.each([
-        ["a name matching no group", { includeGroups: ["Nobody"] }, "GROUP_NOT_FOUND", "assignments.includeGroups[0]", 'CloudTrustPolicy "p": assignments.includeGroups[0]: no group is named "Nobody"; give its exact display name or its object id'],
-        ["a name matching two groups", { excludeGroups: ["Helpdesk Operators"] }, "GROUP_AMBIGUOUS", "assignments.excludeGroups[0]", `CloudTrustPolicy "p": assignments.excludeGroups[0]: 2 groups are named "Helpdesk Operators" (${HELP_A}, ${HELP_B}); give the object id of the one you mean`],
-        ["an unknown id", { includeGroups: ["WHfB Pilot", "00000000-0000-4000-8000-000000000000"] }, "GROUP_NOT_FOUND", "assignments.includeGroups[0]", 'CloudTrustPolicy "p": assignments.includeGroups[0] names group id 00000000-0000-4000-8000-000000000000, which does not exist in the tenant'],
+        ["a name matching no group", { includeGroups: ["Nobody"] }, "GroupNotFound", "assignments.includeGroups[0]", 'CloudTrustPolicy "p": assignments.includeGroups[0]: no group is named "Nobody"; give its exact display name or its object id'],
+        ["a name matching two groups", { excludeGroups: ["Helpdesk Operators"] }, "GroupAmbiguous", "assignments.excludeGroups[0]", `CloudTrustPolicy "p": assignments.excludeGroups[0]: 2 groups are named "Helpdesk Operators" (${HELP_A}, ${HELP_B}); give the object id of the one you mean`],
+        ["an unknown id", { includeGroups: ["WHfB Pilot", "00000000-0000-4000-8000-000000000000"] }, "GroupNotFound", "assignments.includeGroups[0]", 'CloudTrustPolicy "p": assignments.includeGroups[0] names group id 00000000-0000-4000-8000-000000000000, which does not exist in the tenant'],
         ["one group by name and by id", { includeGroups: ["WHfB Pilot", PILOT] }, "ASSIGNMENT_CONFLICT", "assignments.includeGroups[1]", `CloudTrustPolicy "p": assignments.includeGroups[1] ("WHfB Pilot") and assignments.includeGroups[0] ("${PILOT}") are the same group (${PILOT}); list it once`],
     ])("%s fails, naming the entry", async (_l, input, code, path, message) => {
         const e = await error(resolveGroups(lookup, normalizeAssignments(input)!, 'CloudTrustPolicy "p"'));

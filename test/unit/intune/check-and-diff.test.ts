@@ -1,6 +1,7 @@
 // `check` (no I/O, every failure names its input) and `diff` (the program against the last read)
 // of CloudTrustPolicy and HostToRealmMapping, plus the connection check they share.
-import { checkGraphConnection, UNKNOWN_VALUE } from "../../../provider/graph/check-connection";
+import { checkGraphConnection } from "../../../provider/graph/check-connection";
+import { UNKNOWN_VALUE } from "../../../provider/core/unknown";
 import { checkCloudTrustPolicy, diffCloudTrustPolicy } from "../../../provider/intune/cloud-trust-policy";
 import { checkHostToRealmMapping, diffHostToRealmMapping } from "../../../provider/intune/host-to-realm-mapping";
 import { mappingsHash } from "../../../provider/intune/host-to-realm";

@@ -5,7 +5,7 @@ import {
     admxListValue, canonicalMappings, checkMappings, decodeHostToRealm, encodeHostToRealm, mappingsHash, sameMappings,
 } from "../../../provider/intune/host-to-realm";
 import { decodeHostToRealmSettings, hostToRealmInstance, interpretDefinitions } from "../../../provider/intune/host-to-realm-catalog";
-import { UNKNOWN_VALUE } from "../../../provider/graph/check-connection";
+import { UNKNOWN_VALUE } from "../../../provider/core/unknown";
 
 const AZ = { realm: "KERBEROS.MICROSOFTONLINE.COM", hosts: [".file.core.windows.net"] };
 

@@ -1,6 +1,7 @@
 // diff (update or replace?) and the plan of named changes a create/update executes.
-import { planDiff } from "../../../provider/kerberos/diff";
+import { planDiff as planDiffTyped } from "../../../provider/kerberos/diff";
 import { planChanges } from "../../../provider/kerberos/plan";
+import { reasonText } from "../../../provider/kerberos/reasons";
 import { decideRotation } from "../../../provider/kerberos/rotation";
 import { adState, cloudTable, NO_CLOUD, observation, rotatedOnPrem, CLAIM } from "./fixtures";
 
@@ -14,6 +15,11 @@ const inputs = () => ({
     keyRotation: { maxAgeDays: 180, trigger: "a" },
     driftReasons: [],
 });
+/** The plan with its reasons as the sentences logs show (the typed reasons are checked below). */
+const planDiff = (olds: Record<string, unknown>, news: Record<string, unknown>, now: Date) => {
+    const p = planDiffTyped(olds, news, now);
+    return { ...p, reasons: p.reasons.map(reasonText) };
+};
 const state = (over: Record<string, unknown> = {}) => ({ ...inputs(), keyUpdatedOn: "2026-01-10T08:00:00.000Z", driftReasons: [], inSync: true, ...over });
 
 describe("diff", () => {
@@ -35,6 +41,16 @@ describe("diff", () => {
     test("the key aged past maxAgeDays since the last refresh", () => {
         expect(planDiff(state(), { ...inputs(), keyRotation: { maxAgeDays: 10, trigger: "a" } }, NOW).reasons).toEqual(["key is 21 days old (maxAgeDays 10)", "input keyRotation changed"]);
         expect(planDiff(state({ keyRotation: { maxAgeDays: 10, trigger: "a" } }), { ...inputs(), keyRotation: { maxAgeDays: 10, trigger: "a" } }, NOW).reasons).toEqual(["key is 21 days old (maxAgeDays 10)"]);
+    });
+
+    test("reasons are typed; a recorded verdict is carried as it was stored, never read for its meaning", () => {
+        const recorded = planDiffTyped(state({ driftReasons: ["key is 400 days old (maxAgeDays 10)"] }), inputs(), NOW);
+        expect(recorded.reasons).toEqual([{ kind: "recordedDrift", text: "key is 400 days old (maxAgeDays 10)" }]);
+        const aged = planDiffTyped(state({ keyRotation: { maxAgeDays: 10, trigger: "a" } }), { ...inputs(), keyRotation: { maxAgeDays: 10, trigger: "a" } }, NOW);
+        expect(aged.reasons).toEqual([{ kind: "keyAge", days: 21, maxAgeDays: 10 }]);
+        // a recorded verdict already explains the update: the key's age is not added beside it
+        expect(planDiffTyped(state({ keyRotation: { maxAgeDays: 10, trigger: "a" }, driftReasons: ["x"] }), { ...inputs(), keyRotation: { maxAgeDays: 10, trigger: "a" } }, NOW).reasons)
+            .toEqual([{ kind: "recordedDrift", text: "x" }]);
     });
 
     test("trigger change updates", () => {

@@ -37,7 +37,7 @@ describe("drift rules", () => {
     });
 
     test("missing AD objects are named by DN", () => {
-        const noComputer = adState({ computer: undefined, complete: false, problems: ["missing: computer"] });
+        const noComputer = adState({ computer: undefined, complete: false, missing: ["computer"] });
         expect(driftReasons(observation({ ad: noComputer, prp: undefined }), {}, NOW)).toEqual([`computer account ${DNS.computer} missing`]);
         const none = adState({ scp: undefined, computer: undefined, krbtgt: undefined, absent: true, complete: false });
         expect(driftReasons(observation({ ad: none, prp: undefined, cloud: cloudTable(NO_CLOUD) }), {}, NOW)).toEqual([

@@ -17,7 +17,7 @@ export function adState(over: Partial<KerberosServerState> = {}): KerberosServer
             dn: DNS.krbtgt, sid: "S-1-5-21-1-2-3-1103", sAMAccountName: "krbtgt_30775", branchId: 30775, linkedFrom: [DNS.computer],
             key: { keyVersion: 1585708, keyUpdatedOn: new Date(KEY_TIME), keyUpdatedFrom: "dc1.corp.example.com", originatingInvocationId: "00000000-0000-0000-0000-000000000001", keyVersionNumber: 2 },
         },
-        absent: false, complete: true, problems: [], claims: [],
+        absent: false, complete: true, missing: [], problems: [], claims: [],
         ...over,
     };
 }

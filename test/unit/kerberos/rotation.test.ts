@@ -1,6 +1,10 @@
 // Rotation policy: rotate when the key versions differ, when the key is older than maxAgeDays, or
 // when the trigger changed; the 24-hour rule holds unless keyRotation.force.
-import { decideRotation, type RotationContext } from "../../../provider/kerberos/rotation";
+import { reasonText } from "../../../provider/kerberos/reasons";
+import { decideRotation as decideTyped, type RotationContext } from "../../../provider/kerberos/rotation";
+
+/** The decision with its reasons as the sentences errors show. */
+const decideRotation = (c: RotationContext) => { const d = decideTyped(c); return { ...d, reasons: d.reasons.map(reasonText) }; };
 
 const NOW = new Date("2026-02-01T12:00:00.000Z");
 const ctx = (over: Partial<RotationContext> = {}): RotationContext => ({
@@ -59,6 +63,12 @@ describe("rotation policy", () => {
         expect(decideRotation(unpublished).blockedUntil).toBeUndefined();
         // ...unless this resource itself rotated within 24 hours (a "not in sync" read after its own publish)
         expect(decideRotation({ ...unpublished, lastRotatedOn: "2026-02-01T10:30:00.000Z" }).blockedBy?.source).toBe("this resource's last rotation");
+    });
+
+    test("the reasons are typed", () => {
+        expect(decideTyped(ctx({ cloudKeyVersion: 4040, keyRotation: { maxAgeDays: 1, trigger: "t2" }, previousTrigger: "t1" })).reasons).toEqual([
+            { kind: "keyVersion", onPrem: 4052, cloud: 4040 }, { kind: "keyAge", days: 2, maxAgeDays: 1 }, { kind: "triggerChanged", from: "t1", to: "t2" },
+        ]);
     });
 
     test("all reasons together", () => {
