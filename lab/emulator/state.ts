@@ -170,8 +170,10 @@ export class TenantState {
             throw new Error(`state file ${this.stateFile} belongs to tenant ${parsed?.tenantId}, not ${this.tenantId}`);
         }
         const data = {} as TenantData;
-        // a collection the file lacks was added after an older lab wrote it: it starts as seeded
-        // (a real tenant has, e.g., its FIDO2 method configuration from the first day)
+        // a collection the file lacks was added after an older lab wrote it: it starts as seeded,
+        // as a real tenant has, e.g., its FIDO2 method configuration from the first day (the fido2
+        // configuration is a member of the tenant's one authenticationMethodsPolicy, v1.0 CSDL;
+        // docs/lab.md lists the route)
         let seeded: TenantData | undefined;
         for (const c of COLLECTIONS) data[c] = Array.isArray(parsed.data?.[c]) ? parsed.data[c] : (seeded ??= this.seed())[c];
         data.configurationSettings = currentCatalog(data.configurationSettings);

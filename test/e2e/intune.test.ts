@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Agent } from "undici";
 import { simpleDefinition } from "../../lab/emulator";
+import { LabPortal } from "../../lab/portal-edits";
 import { createGraphClient, graphRequest, type GraphClient } from "../../provider/graph";
 import { resolveSecret } from "../../provider/core/secrets";
 import { encodeHostToRealm, HOST_TO_REALM_OMA_URI, mappingsHash } from "../../provider/intune/host-to-realm";
@@ -141,12 +142,12 @@ describe("Intune resources through the real Pulumi engine against the lab", () =
     }, 300_000);
 
     test("a setting flipped in the portal shows in preview --refresh --diff and up repairs it", async () => {
-        const p = await graphRequest(gc, { method: "GET", version: "beta", path: `${POLICIES}/${ids.trust}`, query: { $expand: "settings" } });
-        const settings = p.settings.map((s: any) => ({ "@odata.type": "#microsoft.graph.deviceManagementConfigurationSetting", settingInstance: JSON.parse(JSON.stringify(s.settingInstance, (k, v) => (k.endsWith("@odata.type") && k !== "@odata.type") || v === null ? undefined : v)) }));
-        settings[0].settingInstance.groupSettingCollectionValue[0].children[1].choiceSettingValue.value = `${dev}_policies_usecloudtrustforonpremauth_false`;
-        await graphRequest(gc, { method: "PUT", version: "beta", path: `${POLICIES}/${ids.trust}`, body: {
-            name: p.name, description: p.description, platforms: p.platforms, technologies: p.technologies, roleScopeTagIds: p.roleScopeTagIds, templateReference: { templateId: "" }, settings,
-        } });
+        const portal = new LabPortal(lab);
+        try {
+            expect(await portal.turnOffCloudTrust(ids.trust)).toBe(`${dev}_policies_usecloudtrustforonpremauth`);
+        } finally {
+            await portal.close();
+        }
 
         const pv = await t.stack.preview({ refresh: true, diff: true, onOutput });
         expect(pv.changeSummary.update).toBe(1);
