@@ -144,5 +144,7 @@ export function seedTenant(tenantId: string, apps: EmulatorApp[] = []): TenantDa
         // FIDO2 already on for a group someone else manages: the foreign target every test keeps
         authenticationMethodConfigurations: [fido2Configuration([{ id: g.helpdeskA, targetType: "group" }])],
         directoryAudits: [],
+        // no memberships: the readiness tests seed theirs (lab/readiness-seed.ts), other tests need none
+        groupMembers: [],
     };
 }

@@ -23,12 +23,19 @@ export interface TenantData {
     /** v1.0 policies/authenticationMethodsPolicy/authenticationMethodConfigurations (the lab holds only "Fido2") */
     authenticationMethodConfigurations: any[];
     directoryAudits: any[];
+    /**
+     * Group membership: one entity per group, `{ id: <group id>, members: [<user or group id>] }`.
+     * Graph exposes it only as navigations (members, transitiveMembers), never as a group property,
+     * so it is kept apart from the group entities.
+     */
+    groupMembers: any[];
 }
 
 export type CollectionName = keyof TenantData;
 export const COLLECTIONS: CollectionName[] = [
     "organization", "groups", "users", "servicePrincipals", "policies",
     "configurationPolicies", "configurationSettings", "deviceConfigurations", "authenticationMethodConfigurations", "directoryAudits",
+    "groupMembers",
 ];
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));

@@ -241,6 +241,14 @@ export interface ReadKerberosServerOptions {
     withWellKnownGroups?: boolean;
 }
 
+/** The domain's writable DC computer objects: computers with SERVER_TRUST_ACCOUNT in userAccountControl. */
+export function dcComputerFilter(): AndFilter {
+    return new AndFilter({ filters: [
+        new EqualityFilter({ attribute: "objectClass", value: "computer" }),
+        new ExtensibleFilter({ matchType: "userAccountControl", rule: BIT_AND, value: String(UAC_SERVER_TRUST_ACCOUNT) }),
+    ] });
+}
+
 /** The one search: the three objects, the domain head, the domain's DCs (and its critical system groups). */
 function snapshotFilter(domainDn: string, dns: KerberosServerDns, withGroups: boolean) {
     return new OrFilter({ filters: [
@@ -248,10 +256,7 @@ function snapshotFilter(domainDn: string, dns: KerberosServerDns, withGroups: bo
         new EqualityFilter({ attribute: "distinguishedName", value: dns.computer }),
         new EqualityFilter({ attribute: "msDS-KrbTgtLinkBl", value: dns.computer }),
         new EqualityFilter({ attribute: "distinguishedName", value: domainDn }),
-        new AndFilter({ filters: [
-            new EqualityFilter({ attribute: "objectClass", value: "computer" }),
-            new ExtensibleFilter({ matchType: "userAccountControl", rule: BIT_AND, value: String(UAC_SERVER_TRUST_ACCOUNT) }),
-        ] }),
+        dcComputerFilter(),
         claimFilter(),
         ...(withGroups ? [new AndFilter({ filters: [
             new EqualityFilter({ attribute: "objectClass", value: "group" }),

@@ -65,6 +65,8 @@ export const RID = {
     SchemaAdmins: 518,       // exists only in the forest root domain
     EnterpriseAdmins: 519,   // exists only in the forest root domain
     ReadOnlyDomainControllers: 521,
+    ProtectedUsers: 525,
+    DeniedRodcPasswordReplicationGroup: 572,
 } as const;
 
 /** BUILTIN aliases (S-1-5-32-x); they live in CN=Builtin of every domain. */
@@ -77,7 +79,8 @@ export const BUILTIN_SID = {
 
 export type WellKnownGroup =
     | "AccountOperators" | "ServerOperators" | "DomainAdmins" | "CertPublishers" | "EnterpriseAdmins"
-    | "SchemaAdmins" | "DomainControllers" | "BackupOperators" | "Administrators" | "DomainUsers";
+    | "SchemaAdmins" | "DomainControllers" | "BackupOperators" | "Administrators" | "DomainUsers"
+    | "ProtectedUsers" | "DeniedRodcPasswordReplicationGroup";
 
 /** Where a well-known group's SID comes from. Enterprise/Schema Admins: the FOREST ROOT domain. */
 export const WELL_KNOWN_GROUPS: Record<WellKnownGroup, { name: string; sid: { builtin: string } | { rid: number; forestRoot: boolean } }> = {
@@ -91,6 +94,9 @@ export const WELL_KNOWN_GROUPS: Record<WellKnownGroup, { name: string; sid: { bu
     BackupOperators: { name: "Backup Operators", sid: { builtin: BUILTIN_SID.BackupOperators } },
     Administrators: { name: "Administrators", sid: { builtin: BUILTIN_SID.Administrators } },
     DomainUsers: { name: "Domain Users", sid: { rid: RID.DomainUsers, forestRoot: false } },
+    // the readiness report's other denied groups (docs/readiness.md)
+    ProtectedUsers: { name: "Protected Users", sid: { rid: RID.ProtectedUsers, forestRoot: false } },
+    DeniedRodcPasswordReplicationGroup: { name: "Denied RODC Password Replication Group", sid: { rid: RID.DeniedRodcPasswordReplicationGroup, forestRoot: false } },
 };
 
 /** The well-known group with this (English) name, if any. */

@@ -37,6 +37,36 @@ const SPS: QueryOptionsSpec = {
     orderby: ["displayName"],
 };
 
+// GET /groups/{id}/transitiveMembers/microsoft.graph.user: the v1.0 CSDL's group navigation
+// `transitiveMembers` (Collection(graph.directoryObject), DerivedTypeConstraint listing
+// microsoft.graph.user, so the cast segment is valid), with $select and $top up to 999 like the other
+// directory collections; $count needs ConsistencyLevel: eventual (its ReadRestrictions CustomHeaders).
+// $filter on it is an advanced query the product does not send: refused (an assumption, docs/lab.md).
+const TRANSITIVE_USERS: QueryOptionsSpec = { ...dir, resource: "User" };
+
+/** Every user reached from the group through nested groups, each once, in membership order. */
+function transitiveUsers(ctx: RouteContext, groupId: string): any[] {
+    const users: any[] = [];
+    const seen = new Set<string>();
+    const visit = (id: string) => {
+        const entry = ctx.state.get("groupMembers", id);
+        for (const memberId of (entry?.members ?? []) as string[]) {
+            const key = memberId.toLowerCase();
+            if (seen.has(key)) continue; // a member reached twice, or a cycle of nested groups
+            seen.add(key);
+            const user = ctx.state.get("users", memberId);
+            if (user) users.push(user);
+            else if (ctx.state.get("groups", memberId)) visit(memberId);
+        }
+    };
+    visit(groupId);
+    return users;
+}
+
+// The CSDL's user type has onPremisesSecurityIdentifier (Edm.String, nullable): a cloud-only user
+// selected for it answers null, not without the property.
+const withUserDefaults = (u: any) => ({ onPremisesSecurityIdentifier: null, onPremisesSyncEnabled: null, ...u });
+
 function userByIdOrUpn(ctx: RouteContext, key: string): any {
     if (key.includes("@")) {
         const u = ctx.state.users.find((x) => String(x.userPrincipalName).toLowerCase() === key.toLowerCase());
@@ -52,6 +82,8 @@ export const directoryRoutes: GraphRoute[] = [
         handler: (ctx) => listResponse(ctx, "v1.0", "groups", ctx.state.groups, GROUPS) },
     { method: "GET", version: "v1.0", path: "/groups/{id}", permissions: GROUP_READ, flavor: "directory",
         handler: (ctx) => entityResponse(ctx, "v1.0", "groups", mustGet(ctx, "groups", ctx.params.id), 200, GROUPS) },
+    { method: "GET", version: "v1.0", path: "/groups/{id}/transitiveMembers/microsoft.graph.user", permissions: GROUP_READ, flavor: "directory",
+        handler: (ctx) => listResponse(ctx, "v1.0", "users", transitiveUsers(ctx, mustGet(ctx, "groups", ctx.params.id).id), TRANSITIVE_USERS, withUserDefaults) },
     { method: "GET", version: "v1.0", path: "/users", permissions: USER_READ, flavor: "directory",
         handler: (ctx) => listResponse(ctx, "v1.0", "users", ctx.state.users, USERS) },
     { method: "GET", version: "v1.0", path: "/users/{id}", permissions: USER_READ, flavor: "directory",

@@ -5,8 +5,8 @@
 // the emulator's admin API, the lab publisher's fault endpoint, the DCs by their recorded PIDs.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Agent } from "undici";
 import type { FaultRule } from "../../../lab/emulator";
+import { emulatorAdmin, labAdminCall } from "../../../lab/emulator-admin";
 import type { LabForest, LabInfo } from "../../../lab/layout";
 import { dcPaths, startDc, stopDc } from "../../../lab/samba";
 import { runOrThrow } from "../../../lab/samba/run";
@@ -35,22 +35,8 @@ export function reliabilityLab(): LabInfo {
 export const labCaPem = (lab: LabInfo): string => fs.readFileSync(lab.caCertPath, "utf8");
 export const forest = (lab: LabInfo, name: "corp" | "fabrikam" | "contoso"): LabForest => lab.forests.find((f) => f.name === name)!;
 
-async function call(lab: LabInfo, url: string, method: string, body?: unknown): Promise<any> {
-    const dispatcher = new Agent({ connect: { ca: [labCaPem(lab)] } });
-    try {
-        const r = await fetch(url, {
-            method, dispatcher, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
-        } as RequestInit);
-        const text = await r.text();
-        if (!r.ok) throw new Error(`${method} ${url}: HTTP ${r.status} ${text}`);
-        return text ? JSON.parse(text) : undefined;
-    } finally {
-        await dispatcher.close();
-    }
-}
-
 /** The emulator's admin API (/_emulator/...): never faulted, never throttled. */
-export const emulatorAdmin = (lab: LabInfo, method: string, p: string, body?: unknown) => call(lab, `${lab.emulator.url}${p}`, method, body);
+export { emulatorAdmin };
 
 export async function addFaults(lab: LabInfo, rules: FaultRule[]): Promise<string[]> {
     return (await emulatorAdmin(lab, "POST", "/_emulator/faults", { rules })).ids;
@@ -68,9 +54,9 @@ export interface PublisherFault {
     delayMs?: number;
     at?: "start" | "afterAdObjects" | "afterRotation";
 }
-export const armPublisherFault = (lab: LabInfo, f: PublisherFault) => call(lab, `${lab.publisher.endpoint}/faults`, "POST", f);
-export const publisherFaults = async (lab: LabInfo): Promise<PublisherFault[]> => (await call(lab, `${lab.publisher.endpoint}/faults`, "GET")).faults;
-export const clearPublisherFaults = (lab: LabInfo) => call(lab, `${lab.publisher.endpoint}/faults`, "DELETE");
+export const armPublisherFault = (lab: LabInfo, f: PublisherFault) => labAdminCall(lab, `${lab.publisher.endpoint}/faults`, "POST", f);
+export const publisherFaults = async (lab: LabInfo): Promise<PublisherFault[]> => (await labAdminCall(lab, `${lab.publisher.endpoint}/faults`, "GET")).faults;
+export const clearPublisherFaults = (lab: LabInfo) => labAdminCall(lab, `${lab.publisher.endpoint}/faults`, "DELETE");
 
 /** The lab's cloud record of a domain (the lab publisher's store). */
 export function cloudRecord(lab: LabInfo, domain: string): { branchId: number; keyVersion: number } | undefined {

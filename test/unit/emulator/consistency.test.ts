@@ -10,7 +10,7 @@ import { isProviderError } from "../../../provider/core/errors";
 function tenant(now: { t: number }, settings = {}) {
     const lag = new ReplicaLag({ ...DEFAULT_CONSISTENCY, enabled: true, ...settings }, () => now.t);
     const state = new TenantState("t1", () => ({
-        organization: [], groups: [], users: [], servicePrincipals: [], configurationPolicies: [], configurationSettings: [], deviceConfigurations: [], authenticationMethodConfigurations: [], directoryAudits: [],
+        organization: [], groups: [], users: [], servicePrincipals: [], configurationPolicies: [], configurationSettings: [], deviceConfigurations: [], authenticationMethodConfigurations: [], directoryAudits: [], groupMembers: [],
         policies: [{ id: "p1", displayName: "v1", modifiedDateTime: "2026-01-01T00:00:01Z" }],
     }));
     state.lag = lag;
@@ -53,7 +53,7 @@ describe("ReplicaLag", () => {
     });
 
     test("disabled (the default): reads are the store itself", () => {
-        const state = new TenantState("t1", () => ({ organization: [], groups: [], users: [], servicePrincipals: [], policies: [], configurationPolicies: [], configurationSettings: [], deviceConfigurations: [], authenticationMethodConfigurations: [], directoryAudits: [] }));
+        const state = new TenantState("t1", () => ({ organization: [], groups: [], users: [], servicePrincipals: [], policies: [], configurationPolicies: [], configurationSettings: [], deviceConfigurations: [], authenticationMethodConfigurations: [], directoryAudits: [], groupMembers: [] }));
         state.lag = new ReplicaLag();
         expect(state.replicaRead()).toBe(state);
     });
