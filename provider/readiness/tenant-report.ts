@@ -22,6 +22,12 @@ export interface TenantReport {
 }
 
 const WHO = "readiness";
+/**
+ * The endpoint security Account Protection template's id (templateReference.templateId without its
+ * version suffix, from the real export oib-settings-catalog-whfb-configuration-template-v3.2.json):
+ * its policies are settings catalog policies with the same definition ids, named apart in findings.
+ */
+const ACCOUNT_PROTECTION_TEMPLATE = "fcef01f2-439d-4c3f-9184-823fd6e97646";
 const FIDO2_PATH = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2";
 
 /** Every settings catalog policy (each read whole: settings and assignments) and every custom OMA-URI profile. */
@@ -30,7 +36,7 @@ async function readProfiles(gc: GraphClient): Promise<ProfileView[]> {
     const views: ProfileView[] = [];
     for (const p of listed) {
         const policy = await readPolicy(gc, String(p.id), WHO);
-        if (policy) views.push({ id: policy.id, name: policy.name, source: "settings catalog", settings: definitionIdsOf(policy.settings), assignedGroupIds: assignedGroupIdsOf(policy.assignments) });
+        if (policy) views.push({ id: policy.id, name: policy.name, source: policy.templateId.startsWith(ACCOUNT_PROTECTION_TEMPLATE) ? "Account Protection template" : "settings catalog", settings: definitionIdsOf(policy.settings), assignedGroupIds: assignedGroupIdsOf(policy.assignments) });
     }
     // the list carries omaSettings (the deviceConfiguration entity's own property); assignments are not needed for a conflict
     const custom = await graphListAll<any>(gc, { version: "beta", path: "/deviceManagement/deviceConfigurations", description: `${WHO}: list device configuration profiles` });

@@ -39,7 +39,7 @@ export const CLOUD_TRUST_SETTING_KEYS: ReadonlySet<string> = new Set(
 export interface ProfileView {
     id: string;
     name: string;
-    source: "settings catalog" | "custom OMA-URI";
+    source: "settings catalog" | "Account Protection template" | "custom OMA-URI";
     /** settingDefinitionIds (settings catalog) or OMA-URIs (custom) */
     settings: string[];
     assignedGroupIds: string[];
@@ -82,7 +82,7 @@ export interface IntuneInput {
  */
 export function intuneFindings(input: IntuneInput): { own?: ProfileView; findings: Finding[] } {
     const findings: Finding[] = [];
-    const own = input.own && input.profiles.find((p) => p.source === "settings catalog" && p.name === input.own!.displayName);
+    const own = input.own && input.profiles.find((p) => p.source !== "custom OMA-URI" && p.name === input.own!.displayName);
     if (input.own && !own) findings.push(finding("intune-profile-absent", input.own.displayName));
     if (input.own && own && input.own.groupIds.length > 0 && !input.own.groupIds.some((g) => own.assignedGroupIds.some((a) => a.toLowerCase() === g.toLowerCase()))) {
         findings.push(finding("intune-profile-not-assigned", own.name, { facts: { profileId: own.id, groupIds: input.own.groupIds, assignedGroupIds: own.assignedGroupIds } }));
