@@ -1,5 +1,5 @@
 // The tenant side of the readiness report (docs/readiness.md): pure rules over Graph-shaped data, the
-// shapes of the real exports under ../shared/fixtures/graph/real-exports (settings catalog policies,
+// shapes of the real exports (docs/sources.md, `real-exports/…`: settings catalog policies,
 // custom OMA-URI profiles, conditionalAccessPolicy, fido2AuthenticationMethodConfiguration). The
 // reads are in tenant-report.ts; nothing here does I/O.
 import { isGuid } from "../core/grammar";
@@ -163,8 +163,8 @@ export function fido2Findings(config: Fido2View, groups: readonly { group: strin
 
 /**
  * The domain's Kerberos server objects show another tenant: the SCP's keywords `Id` is the tenant id
- * the objects were made for (the lab publisher writes it so; ../shared/reference/kerberos-server.md
- * §1.4 leaves its meaning unverified, see docs/readiness.md). Compared only when both are GUIDs.
+ * the objects were made for (the lab publisher writes it so; docs/sources.md, Kerberos §1, leaves its
+ * meaning unverified: an assumption, see docs/readiness.md). Compared only when both are GUIDs.
  */
 export function otherTenantFindings(domain: string, scp: { dn?: string; id?: string } | undefined, tenantId: string): Finding[] {
     if (!scp?.dn || !scp.id || !isGuid(scp.id) || !isGuid(tenantId) || sameId(scp.id, tenantId)) return [];
