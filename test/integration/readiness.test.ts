@@ -143,6 +143,11 @@ test("read only: the emulator saw only GETs, no DC committed a change", async ()
     const requests = await graphRequests();
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((r) => r.method !== "GET")).toEqual([]);
+    // the tenant side was read, by GETs too
+    for (const p of ["/beta/deviceManagement/configurationPolicies", "/beta/deviceManagement/deviceConfigurations", "/v1.0/identity/conditionalAccess/policies",
+        "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2"]) {
+        expect(requests.map((r) => r.path)).toContain(p);
+    }
     expect(await committedUsns()).toEqual(before);
 });
 
