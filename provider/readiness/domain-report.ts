@@ -28,6 +28,9 @@ export interface KerberosServerSummary {
     keyUpdatedOn?: string;
     keyAgeDays?: number;
     problems: string[];
+    /** the service connection point, and the Id of its JSON keywords: the tenant the objects were made for */
+    scpDn?: string;
+    scpId?: string;
 }
 
 /** What the report keeps of a domain for the user checks. */
@@ -56,6 +59,7 @@ export function summarizeKerberosServer(st: KerberosServerState, now: Date): Ker
         keyUpdatedOn: key?.keyUpdatedOn.toISOString(),
         keyAgeDays: key ? Math.floor((now.getTime() - key.keyUpdatedOn.getTime()) / DAY_MS) : undefined,
         problems: describeProblems(st),
+        scpDn: st.scp?.dn, scpId: st.scp?.keywords?.Id,
     };
 }
 

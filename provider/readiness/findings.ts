@@ -18,6 +18,7 @@ export const FINDING_SEVERITY = {
     "kerberos-server-absent": "info",
     "kerberos-server-inconsistent": "warning",
     "kerberos-key-old": "warning",
+    "kerberos-server-other-tenant": "blocking",
     // pilot users (user-rules.ts)
     "user-in-denied-group": "blocking",
     "user-in-denied-rodc-group": "warning",
@@ -30,6 +31,16 @@ export const FINDING_SEVERITY = {
     "pilot-group-ambiguous": "blocking",
     "pilot-groups-unreadable": "blocking",
     "no-pilot-groups": "info",
+    // the tenant (tenant-rules.ts)
+    "intune-profile-absent": "info",
+    "intune-profile-not-assigned": "warning",
+    "intune-conflicting-user-profile": "blocking",
+    "intune-conflicting-profile": "warning",
+    "ca-mfa-covers-storage-app": "blocking",
+    "ca-report-only-mfa-covers-storage-app": "warning",
+    "fido2-disabled": "warning",
+    "fido2-not-targeting-pilot-group": "warning",
+    "tenant-section-unreadable": "blocking",
 } as const satisfies Record<string, Severity>;
 
 export type FindingKind = keyof typeof FINDING_SEVERITY;
@@ -37,7 +48,7 @@ export type FindingKind = keyof typeof FINDING_SEVERITY;
 export interface Finding {
     kind: FindingKind;
     severity: Severity;
-    /** what causes it: a DC's host name, a user's UPN, a domain's or a group's name */
+    /** what causes it: a DC's host name, a user's UPN, a domain's, a group's, a profile's or a policy's name, an object's DN */
     object: string;
     /** the AD domain it was found in, when it belongs to one */
     domain?: string;

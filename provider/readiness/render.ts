@@ -30,6 +30,18 @@ export function describeFinding(f: Finding): string {
         case "pilot-group-not-found": return "no group of this name or id in the tenant";
         case "pilot-group-ambiguous": return `several groups have this name (${list(x.ids)}): give the object id`;
         case "pilot-groups-unreadable": return `the pilot groups could not be read from Graph: ${x.error}`;
+        case "kerberos-server-other-tenant": return `the Kerberos server's SCP names tenant ${x.tenantId}, not the configured ${x.configuredTenantId}: objects left by another tenant; remove them (Remove-AzureADKerberosServer there, or delete CN=AzureAD,CN=System) before the rollout creates its own`;
+        case "intune-profile-absent": return "the stack's cloud trust profile is not in the tenant yet (the rollout creates it)";
+        case "intune-profile-not-assigned": return `profile ${x.profileId} is not assigned to the stack's groups (${list(x.groupIds)}); assigned to ${list(x.assignedGroupIds) || "none"}`;
+        case "intune-conflicting-user-profile": return `${x.source} profile ${x.profileId} sets ${list(x.settings)} in user scope, which wins over the device-scope cloud trust profile`;
+        case "intune-conflicting-profile": return `${x.source} profile ${x.profileId} also sets ${list(x.settings)} (${x.scope} scope): a conflict where the values differ`;
+        case "ca-mfa-covers-storage-app": return `policy ${x.policyId} requires MFA for ${x.includedAs === "All" ? "All apps" : "the app"} and does not exclude storage app ${x.appId}`;
+        case "ca-report-only-mfa-covers-storage-app": return `report-only policy ${x.policyId} requires MFA for ${x.includedAs === "All" ? "All apps" : "the app"} without excluding storage app ${x.appId}: it blocks once enabled`;
+        case "fido2-disabled": return `the tenant's FIDO2 method is ${x.state || "not enabled"}: no security key sign-in`;
+        case "fido2-not-targeting-pilot-group": return x.excluded
+            ? `the FIDO2 method excludes this group (${x.groupId})`
+            : `the FIDO2 method does not target this group (${x.groupId}) nor all users; it targets ${list(x.includeTargets) || "nobody"}`;
+        case "tenant-section-unreadable": return `could not be read from Graph: ${x.error}`;
         case "no-pilot-groups": return "the stack names no pilot group (fido2SecurityKeyMethod.includeGroups, cloudTrustPolicy.assignments.includeGroups); no user was checked";
     }
 }
@@ -52,6 +64,13 @@ export function renderReport(r: ReadinessReport): string {
     })));
     if (r.pilotGroups.length > 0) {
         out.push("", ...table(["pilot group", "users", "users with findings"], r.pilotGroups.map((g) => [g.group, String(g.users), String(g.usersWithFindings)])));
+    }
+    if (r.tenant) {
+        const t = r.tenant;
+        out.push("", ...table(["cloud trust profile", "assigned groups", "Intune profiles read", "CA policies read", "FIDO2"], [[
+            t.cloudTrustProfile ? `${t.cloudTrustProfile.name} (${t.cloudTrustProfile.id})` : "-", t.cloudTrustProfile?.assignedGroupIds.join(", ") || "-",
+            String(t.intuneProfilesRead ?? "-"), String(t.conditionalAccessPoliciesRead ?? "-"), t.fido2State ?? "-",
+        ]]));
     }
     const findings = [...r.findings].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
     if (findings.length > 0) {

@@ -13,6 +13,8 @@ import { newContext, resolveDirectory, scrubError, secretResolver, type Operatio
 import { reportDomain, type DomainContext, type DomainReport } from "./domain-report";
 import { finding, verdictOf, type Finding, type Verdict } from "./findings";
 import { reportPilotGroup, type PilotGroupReport } from "./pilot-report";
+import { reportTenant, type TenantReport } from "./tenant-report";
+import { otherTenantFindings } from "./tenant-rules";
 
 export interface ReadinessOptions {
     env?: NodeJS.ProcessEnv;
@@ -35,6 +37,8 @@ export interface ReadinessReport {
     counts: { blocking: number; warning: number; info: number };
     domains: DomainReport[];
     pilotGroups: PilotGroupReport[];
+    /** Intune, Conditional Access and FIDO2, when Graph could be read */
+    tenant?: TenantReport;
     findings: Finding[];
 }
 
@@ -83,7 +87,11 @@ export async function readinessReport(configValue: unknown, opts: ReadinessOptio
             catch (e) { return { ok: false as const, plan: p, error: scrubError(e, ctx) }; }
         }));
         for (const res of results) {
-            if (res.ok) { domains.push(res.r.report); contexts.push(res.r.context); findings.push(...res.r.findings); }
+            if (res.ok) {
+                domains.push(res.r.report); contexts.push(res.r.context); findings.push(...res.r.findings);
+                const ks = res.r.report.kerberosServer;
+                findings.push(...otherTenantFindings(res.r.report.domain, { dn: ks?.scpDn, id: ks?.scpId }, spec.graph.tenantId));
+            }
             else {
                 domains.push({ forest: res.plan.forest, domain: res.plan.domain, domainControllers: [] });
                 findings.push(finding("domain-unreadable", res.plan.domain, { domain: res.plan.domain, facts: { error: res.error.message } }));
@@ -91,6 +99,7 @@ export async function readinessReport(configValue: unknown, opts: ReadinessOptio
         }
         const groups = pilotGroupsOf(spec, opts.extraPilotGroups);
         const pilotGroups: PilotGroupReport[] = [];
+        let tenant: TenantReport | undefined;
         if (groups.length === 0) findings.push(finding("no-pilot-groups", "cloudKerberosTrust"));
         else {
             try {
@@ -100,6 +109,9 @@ export async function readinessReport(configValue: unknown, opts: ReadinessOptio
                         pilotGroups.push(r.report);
                         findings.push(...r.findings);
                     }
+                    const t = await reportTenant(gc, spec, pilotGroups, opts.extraPilotGroups ?? [], (e) => scrubError(e, ctx).message, progress);
+                    tenant = t.report;
+                    findings.push(...t.findings);
                 });
             } catch (e) {
                 findings.push(finding("pilot-groups-unreadable", groups.join(", "), { facts: { error: scrubError(e, ctx).message } }));
@@ -109,7 +121,7 @@ export async function readinessReport(configValue: unknown, opts: ReadinessOptio
         return {
             schemaVersion: 1, generatedAt: now.toISOString(), tenantId: spec.graph.tenantId, verdict: verdictOf(findings),
             counts: { blocking: count("blocking"), warning: count("warning"), info: count("info") },
-            domains, pilotGroups, findings,
+            domains, pilotGroups, ...(tenant ? { tenant } : {}), findings,
         };
     } catch (e) {
         throw scrubError(e, ctx);

@@ -1,7 +1,7 @@
 // The readiness command (docs/readiness.md) against the lab: the package's bin run as a process on a
 // stack file made from the lab's own stack config, real Samba DCs and the Graph emulator. The lab
 // data it needs is opt-in (lab/readiness-seed.ts): the clean seed reports ready, the failure seed
-// produces each finding naming its user; the report only reads (the emulator saw GETs only, no DC
+// produces each finding naming its user, profile, policy or AD object; the report only reads (the emulator saw GETs only, no DC
 // committed a change); bad arguments stop before any request.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -11,7 +11,8 @@ import { Client } from "ldapts";
 import yaml from "js-yaml";
 import { emulatorAdmin } from "../../lab/emulator-admin";
 import { userEntity, groupEntity } from "../../lab/emulator/state";
-import { clearReadinessSeed, readinessUpn, seedReadinessLab } from "../../lab/readiness-seed";
+import { SEED } from "../../lab/emulator/seed";
+import { clearReadinessSeed, RD_CA_POLICY, RD_OTHER_TENANT_ID, RD_PROFILE, READINESS_PILOT_GROUP_ID, readinessUpn, seedReadinessLab } from "../../lab/readiness-seed";
 import { labStackConfig } from "../../lab/stack-config";
 import { readinessReportErrors } from "../../provider/readiness/report-schema";
 import { labCa, labSecretEnv, labSecretValues, requireLab } from "../support/lab";
@@ -72,6 +73,14 @@ test("the clean lab reports ready (exit 0): DCs with OS and version, functional 
     }
     expect(report.pilotGroups).toContainEqual(expect.objectContaining({ group: "WHfB Pilot Users", users: 1, usersWithFindings: 0 }));
     expect(report.findings.every((f: any) => f.severity === "info")).toBe(true);
+    // the tenant as the stack's tenant resources leave it: no cloud trust profile yet, the storage app excluded, FIDO2 on for the pilot;
+    // the seed's own profile (emptied) and policies (one off) are read too
+    expect(report.tenant.fido2State).toBe("enabled");
+    expect(report.tenant.intuneProfilesRead).toBeGreaterThanOrEqual(1);
+    expect(report.tenant.conditionalAccessPoliciesRead).toBeGreaterThanOrEqual(3);
+    expect(report.findings.filter((f: any) => /^(intune|ca|fido2|tenant)-|other-tenant/.test(f.kind))).toEqual([
+        expect.objectContaining({ kind: "intune-profile-absent", severity: "info", object: "WHfB cloud Kerberos trust (lab)" }),
+    ]);
     expect(stderr).toMatch(/readiness: pilot group "WHfB Pilot Users": 1 users read/);
 });
 
@@ -90,6 +99,17 @@ test("each seeded failure is a finding naming the user and the cause (exit 2), i
     expect(of("ready")).toEqual([]);
     expect(report.pilotGroups).toContainEqual(expect.objectContaining({ group: "WHfB Pilot Users", users: 5, usersWithFindings: 4 }));
 
+    // the tenant side: each finding names the profile, the policy, the group or the AD object
+    const corp = lab.forests.find((f) => f.name === "corp")!;
+    expect(report.findings).toContainEqual({ kind: "intune-conflicting-user-profile", severity: "blocking", object: RD_PROFILE.name,
+        facts: { profileId: RD_PROFILE.id, source: "custom OMA-URI", scope: "user", settings: [`./User/Vendor/MSFT/PassportForWork/${lab.emulator.tenantId}/Policies/UsePassportForWork`] } });
+    expect(report.findings).toContainEqual({ kind: "ca-mfa-covers-storage-app", severity: "blocking", object: RD_CA_POLICY.name, facts: { policyId: RD_CA_POLICY.id, appId: SEED.storageAppId, includedAs: SEED.storageAppId } });
+    expect(report.findings).toContainEqual({ kind: "ca-mfa-covers-storage-app", severity: "blocking", object: "Require MFA for all users", facts: { policyId: SEED.policies.requireMfa, appId: SEED.storageAppId, includedAs: "All" } });
+    expect(report.findings).toContainEqual(expect.objectContaining({ kind: "fido2-not-targeting-pilot-group", severity: "warning", object: "WHfB Pilot Users", facts: expect.objectContaining({ groupId: READINESS_PILOT_GROUP_ID, excluded: false }) }));
+    const scpDn = `CN=900274c4-b7d2-43c8-90ee-00a9f650e335,CN=AzureAD,CN=System,${corp.baseDn}`;
+    expect(report.findings.filter((f: any) => f.kind === "kerberos-server-other-tenant")).toEqual([{ kind: "kerberos-server-other-tenant", severity: "blocking", object: expect.stringMatching(new RegExp(`^${scpDn}$`, "i")), domain: corp.domain,
+        facts: { tenantId: RD_OTHER_TENANT_ID, configuredTenantId: lab.emulator.tenantId } }]);
+
     const table = await cli(["--stack", "readiness", "--dir", dir]);
     expect(table.code).toBe(2);
     expect(table.stdout).toMatch(/^Readiness of tenant .*: BLOCKING/);
@@ -97,6 +117,10 @@ test("each seeded failure is a finding naming the user and the cause (exit 2), i
     expect(table.stdout).toMatch(new RegExp(`blocking +${readinessUpn("protected")} .*member of Protected Users`));
     expect(table.stdout).toMatch(new RegExp(`blocking +${readinessUpn("cloudOnly")} .*not synchronised`));
     expect(table.stdout).toMatch(new RegExp(`blocking +${readinessUpn("disabled")} .*disabled in Entra ID, Active Directory`));
+    expect(table.stdout).toMatch(new RegExp(`blocking +${RD_PROFILE.name} .*sets ./User/Vendor/MSFT/PassportForWork/.* in user scope`));
+    expect(table.stdout).toMatch(new RegExp(`blocking +${RD_CA_POLICY.name} .*does not exclude storage app ${SEED.storageAppId}`));
+    expect(table.stdout).toMatch(/warning +WHfB Pilot Users .*FIDO2 method does not target this group/);
+    expect(table.stdout).toMatch(new RegExp(`blocking +CN=900274c4[^ ]* +${corp.domain} .*names tenant ${RD_OTHER_TENANT_ID}`, "i"));
 });
 
 test("warnings only exit 1: a user synchronised from a domain the stack does not roll out", async () => {
@@ -119,6 +143,11 @@ test("read only: the emulator saw only GETs, no DC committed a change", async ()
     const requests = await graphRequests();
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((r) => r.method !== "GET")).toEqual([]);
+    // the tenant side was read, by GETs too
+    for (const p of ["/beta/deviceManagement/configurationPolicies", "/beta/deviceManagement/deviceConfigurations", "/v1.0/identity/conditionalAccess/policies",
+        "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2"]) {
+        expect(requests.map((r) => r.path)).toContain(p);
+    }
     expect(await committedUsns()).toEqual(before);
 });
 
