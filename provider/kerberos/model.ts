@@ -157,6 +157,12 @@ export interface AzureADKerberosServerOutputs {
     cloudKeyUpdatedOn: string | null;
     /** OriginatingUsn of the newest KerberosDomain audit event (null without `graph` or without an event) */
     auditKeyVersion: number | null;
+    /**
+     * where the cloud* values came from: "module" (Get/Set-AzureADKerberosServer, or the lab
+     * publisher), "auditLog" (the newest KerberosDomain audit event, app-only Graph), "state" (the last
+     * module read; the log has no event within its retention), "none" (AD has no Kerberos server to look up)
+     */
+    cloudKeySource: "module" | "auditLog" | "state" | "none";
     /** when this resource last rotated the key (its own 24-hour rule uses this) */
     lastRotatedOn: string | null;
     inSync: boolean;
@@ -168,7 +174,7 @@ export type AzureADKerberosServerState = AzureADKerberosServerInputs & AzureADKe
 
 export const OUTPUT_KEYS: readonly (keyof AzureADKerberosServerOutputs)[] = [
     "branchId", "domainDnsName", "computerAccount", "userAccount", "keyVersion", "keyUpdatedOn", "keyUpdatedFrom",
-    "cloudId", "cloudDomainDnsName", "cloudKeyVersion", "cloudKeyUpdatedOn", "auditKeyVersion", "lastRotatedOn",
+    "cloudId", "cloudDomainDnsName", "cloudKeyVersion", "cloudKeyUpdatedOn", "auditKeyVersion", "cloudKeySource", "lastRotatedOn",
     "inSync", "driftReasons",
 ];
 

@@ -12,11 +12,12 @@ import { removeClaimsContainerIfEmpty } from "../ad/list-claims";
 import { applyPrpLists, releasePrpClaim, type DesiredPrp } from "../ad/prp";
 import { ProviderError } from "../core/errors";
 import { createPublisher, type PublisherHandle } from "../publisher/factory";
+import type { KerberosServerTable } from "../publisher/port";
 import { resolveDirectory, secretResolver, type OperationContext } from "./context";
 import { driftReasons } from "./drift";
 import { listOwnerOf, normalizeDomain, type AzureADKerberosServerInputs, type AzureADKerberosServerOutputs } from "./model";
 import { sharedAuditLog } from "./audit-log";
-import { auditSource, observe, type Observed } from "./observe";
+import { auditSource, observe, type KnownCloud, type ObserveOptions, type Observed, type PriorCloud } from "./observe";
 import { toOutputs } from "./outputs";
 import { planChanges, publishes, type PlannedChange } from "./plan";
 import { reasonText } from "./reasons";
@@ -56,10 +57,23 @@ function verdict(inputs: AzureADKerberosServerInputs, o: Observed, ctx: Operatio
     return toOutputs(o.observation, reasons, lastRotatedOn);
 }
 
+/**
+ * How a read and the start of a write learn the cloud record. Microsoft's module signs in as a
+ * privileged admin for every call, so with the PowerShell publisher the cloud key version comes from
+ * the audit log (app-only) and the module runs only around writes: a refresh falls back to the
+ * state's last values, a write to Get-AzureADKerberosServer. The lab publisher signs in with the
+ * app's own token, so it is asked directly.
+ */
+function cloudRead(inputs: AzureADKerberosServerInputs, fallback: NonNullable<ObserveOptions["fallback"]>): Pick<ObserveOptions, "cloud" | "fallback"> {
+    if (inputs.publisher?.type !== "powershell") return { cloud: "module" };
+    const hasPrior = fallback.kind === "state" && (fallback.prior.cloudId != null || fallback.prior.cloudKeyVersion != null);
+    return { cloud: "withoutModule", fallback: fallback.kind === "state" && !hasPrior ? { kind: "module" } : fallback };
+}
+
 /** refresh: the observed server and the verdict. Never writes. */
-export async function readServer(inputs: AzureADKerberosServerInputs, prior: Pick<PriorState, "lastRotatedOn">, ctx: OperationContext): Promise<AzureADKerberosServerOutputs> {
+export async function readServer(inputs: AzureADKerberosServerInputs, prior: Pick<PriorState, "lastRotatedOn"> & PriorCloud, ctx: OperationContext): Promise<AzureADKerberosServerOutputs> {
     const c = connect(inputs, ctx);
-    const o = await observe(inputs, c.dir, c.publisher, ctx, { strict: false });
+    const o = await observe(inputs, c.dir, c.publisher, ctx, { strict: false, ...cloudRead(inputs, { kind: "state", prior }) });
     return verdict(inputs, o, ctx, prior.lastRotatedOn ?? null);
 }
 
@@ -70,7 +84,7 @@ export async function readServer(inputs: AzureADKerberosServerInputs, prior: Pic
 export async function converge(inputs: AzureADKerberosServerInputs, prior: PriorState, ctx: OperationContext): Promise<ConvergeResult> {
     const domain = normalizeDomain(inputs.domain);
     const c = connect(inputs, ctx);
-    const before = await observe(inputs, c.dir, c.publisher, ctx, { strict: true });
+    const before = await observe(inputs, c.dir, c.publisher, ctx, { strict: true, ...cloudRead(inputs, { kind: "module" }) });
     const unreadable = before.observation.ad.unreadable ?? [];
     if (unreadable.length) {
         // what looks missing may only be hidden: publishing would try to recreate a server that exists
@@ -91,10 +105,13 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
     }
     const plan = planChanges(before.observation, rotation, prior.existing);
     let lastRotatedOn = prior.lastRotatedOn ?? null;
+    // the cloud record the verification below uses: Set's own read-back (same session, no second
+    // sign-in) after a publish, else what was just observed
+    let cloud: KnownCloud = { table: before.observation.cloud, source: before.observation.cloudSource ?? "module" };
 
     if (publishes(plan)) {
         try {
-            await publish(domain, c.publisher, rotation.rotate, rotation.force);
+            cloud = { table: await publish(domain, c.publisher, rotation.rotate, rotation.force), source: "module" };
         } finally {
             // the publish wrote (or may have written) an audit event: shared pages are out of date
             const audit = auditSource(inputs, ctx);
@@ -106,7 +123,7 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
         await applyPrp(domain, c.dir, before.desired!, listOwnerOf(inputs), prior.previousOwner);
     }
 
-    const after = await observe(inputs, c.dir, c.publisher, ctx, { strict: false });
+    const after = await observe(inputs, c.dir, c.publisher, ctx, { strict: false, cloud });
     const outputs = verdict(inputs, after, ctx, lastRotatedOn);
     if (!outputs.inSync) {
         throw new ProviderError("KerberosServerNotInSync",
@@ -117,9 +134,9 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
 }
 
 /** Set-AzureADKerberosServer through the port, with its errors made actionable. */
-async function publish(domain: string, p: PublisherHandle, rotateServerKey: boolean, force: boolean): Promise<void> {
+async function publish(domain: string, p: PublisherHandle, rotateServerKey: boolean, force: boolean): Promise<KerberosServerTable> {
     try {
-        await p.port.set({ domain, domainCredential: p.domainCredential, rotateServerKey, force: rotateServerKey && force });
+        return await p.port.set({ domain, domainCredential: p.domainCredential, rotateServerKey, force: rotateServerKey && force });
     } catch (e) {
         if (!(e instanceof ProviderError)) throw e;
         if (e.code === "RotationTooSoon") {

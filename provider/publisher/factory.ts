@@ -10,7 +10,7 @@ import type { GraphConnection, SecretResolver } from "../graph/types";
 import type { KerberosPublisher } from "../kerberos/model";
 import { createLabPublisher } from "./lab";
 import type { DomainCredential, KerberosPublisherPort } from "./port";
-import { createPowerShellPublisher, HOST_COMMANDS, type PowerShellShell } from "./powershell-publisher";
+import { createPowerShellPublisher, HOST_COMMANDS } from "./powershell-publisher";
 
 export interface PublisherContext {
     /** the directory connection with its password resolved */
@@ -42,21 +42,28 @@ export function createPublisher(input: KerberosPublisher, ctx: PublisherContext)
                 description: `lab publisher ${input.endpoint}`,
             };
         case "powershell": {
-            const shell: PowerShellShell = input.shell?.type === "ssh"
-                ? { type: "ssh", host: input.shell.host, user: input.shell.user, port: input.shell.port, hostKey: input.shell.hostKey,
-                    privateKeyPem: ctx.resolveSecret(input.shell.privateKey, "publisher.shell.privateKey") }
-                : { type: "local" };
-            const cloudPassword = input.cloudPassword ? ctx.resolveSecret(input.cloudPassword, "publisher.cloudPassword") : undefined;
-            // The module's -DomainCredential: its own input, or the directory account (check made
-            // sure that one is a UPN then)
-            const domainCredential: DomainCredential = input.domainCredential
-                ? { username: input.domainCredential.username, password: ctx.resolveSecret(input.domainCredential.password, "publisher.domainCredential.password") }
-                : fromDirectory;
             const host = input.host ?? "windowsPowerShell";
+            // The module's secrets are resolved only when the module runs: a refresh reads without
+            // it (observe.ts), so a pull request's preview needs neither the cloud password nor the SSH key
+            let module: { port: KerberosPublisherPort; domainCredential: DomainCredential } | undefined;
+            const resolved = () => module ??= {
+                port: createPowerShellPublisher({
+                    shell: input.shell?.type === "ssh"
+                        ? { type: "ssh", host: input.shell.host, user: input.shell.user, port: input.shell.port, hostKey: input.shell.hostKey,
+                            privateKeyPem: ctx.resolveSecret(input.shell.privateKey, "publisher.shell.privateKey") }
+                        : { type: "local" },
+                    host, cloud: input.cloud, cloudUserPrincipalName: input.cloudUserPrincipalName, timeoutMs: ctx.timeoutMs, onLog: ctx.onLog,
+                    cloudPassword: input.cloudPassword ? ctx.resolveSecret(input.cloudPassword, "publisher.cloudPassword") : undefined,
+                }),
+                // the module's -DomainCredential: its own input, or the directory account (check made sure that one is a UPN then)
+                domainCredential: input.domainCredential
+                    ? { username: input.domainCredential.username, password: ctx.resolveSecret(input.domainCredential.password, "publisher.domainCredential.password") }
+                    : fromDirectory,
+            };
             return {
-                port: createPowerShellPublisher({ shell, host, cloud: input.cloud, cloudUserPrincipalName: input.cloudUserPrincipalName, cloudPassword, timeoutMs: ctx.timeoutMs, onLog: ctx.onLog }),
-                domainCredential,
-                description: `PowerShell publisher (${HOST_COMMANDS[host]}${shell.type === "ssh" ? ` over ssh ${shell.user}@${shell.host}` : ", local"})`,
+                get port() { return resolved().port; },
+                get domainCredential() { return resolved().domainCredential; },
+                description: `PowerShell publisher (${HOST_COMMANDS[host]}${input.shell?.type === "ssh" ? ` over ssh ${input.shell.user}@${input.shell.host}` : ", local"})`,
             };
         }
         default:

@@ -37,12 +37,16 @@ describe("createPublisher", () => {
         expect(() => createPublisher({ type: "lab", endpoint: "http://127.0.0.1:1/lab" }, ctx())).toThrow(/https/);
     });
 
-    test("powershell over ssh: private key and cloud password resolved from their SecretRefs, named by input", () => {
+    test("powershell over ssh: private key and cloud password resolved from their SecretRefs, named by input, only when the module runs", () => {
         const c = ctx();
         const h = createPublisher({
             type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", cloudPassword: { env: "CLOUD_PW" },
             shell: { type: "ssh", host: "win1.corp.example.com", user: "svc", privateKey: { env: "SSH_KEY" } },
         }, c);
+        // a refresh reads without the module: it must not need the module's secrets
+        expect(h.description).toBe("PowerShell publisher (powershell.exe over ssh svc@win1.corp.example.com)");
+        expect(c.resolved).toEqual([]);
+        expect(typeof h.port.get).toBe("function");
         expect(c.resolved).toEqual(["publisher.shell.privateKey", "publisher.cloudPassword"]);
         expect(h.domainCredential).toEqual({ username: directory.username, password: directory.password });
         expect(h.description).toBe("PowerShell publisher (powershell.exe over ssh svc@win1.corp.example.com)");
@@ -63,6 +67,8 @@ describe("createPublisher", () => {
             type: "powershell", cloudUserPrincipalName: "a@b.c",
             domainCredential: { username: "da@child.corp.example.com", password: { env: "DA_PW" } },
         }, c);
+        expect(c.resolved).toEqual([]);
+        expect(h.domainCredential.username).toBe("da@child.corp.example.com");
         expect(c.resolved).toEqual(["publisher.domainCredential.password"]);
         expect(h.domainCredential).toEqual({ username: "da@child.corp.example.com", password: "value-of-DA_PW" });
     });
