@@ -33,6 +33,8 @@ export interface PriorState {
     lastRotatedOn?: string | null;
     /** the owner its list claim was written under, when that has changed (a renamed stack or resource) */
     previousOwner?: string;
+    /** the cloud values the state holds (a deferred sign-in reads them when the audit log has no event) */
+    cloud?: PriorCloud;
 }
 
 export interface ConvergeResult {
@@ -66,6 +68,8 @@ function verdict(inputs: AzureADKerberosServerInputs, o: Observed, ctx: Operatio
  */
 function cloudRead(inputs: AzureADKerberosServerInputs, fallback: NonNullable<ObserveOptions["fallback"]>): Pick<ObserveOptions, "cloud" | "fallback"> {
     if (inputs.publisher?.type !== "powershell") return { cloud: "module" };
+    // without a sign-in there is no module to fall back to: the state's values, or nothing known
+    if (inputs.publisher.signIn?.mode === "deferred") return { cloud: "withoutModule", fallback: fallback.kind === "state" ? fallback : { kind: "state", prior: {} } };
     const hasPrior = fallback.kind === "state" && (fallback.prior.cloudId != null || fallback.prior.cloudKeyVersion != null);
     return { cloud: "withoutModule", fallback: fallback.kind === "state" && !hasPrior ? { kind: "module" } : fallback };
 }
@@ -84,7 +88,7 @@ export async function readServer(inputs: AzureADKerberosServerInputs, prior: Pic
 export async function converge(inputs: AzureADKerberosServerInputs, prior: PriorState, ctx: OperationContext): Promise<ConvergeResult> {
     const domain = normalizeDomain(inputs.domain);
     const c = connect(inputs, ctx);
-    const before = await observe(inputs, c.dir, c.publisher, ctx, { strict: true, ...cloudRead(inputs, { kind: "module" }) });
+    const before = await observe(inputs, c.dir, c.publisher, ctx, { strict: true, ...cloudRead(inputs, c.publisher.deferred ? { kind: "state", prior: prior.cloud ?? {} } : { kind: "module" }) });
     const unreadable = before.observation.ad.unreadable ?? [];
     if (unreadable.length) {
         // what looks missing may only be hidden: publishing would try to recreate a server that exists
@@ -103,7 +107,16 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
             `Microsoft's module rotates at most once per 24 hours because Entra activates a new key only after 24 hours. ` +
             `Run again after ${rotation.blockedUntil}, or set keyRotation.force: true to rotate now`, { input: "keyRotation.force" });
     }
-    const plan = planChanges(before.observation, rotation, prior.existing);
+    // Deferred: no adoption run on create. Publishing is for what is actually missing or stale, so
+    // the `up` after the admin's manual run finds everything in place and completes
+    const plan = planChanges(before.observation, rotation, prior.existing || c.publisher.deferred);
+    if (c.publisher.deferred && publishes(plan)) {
+        // everything else first (the lists, when the computer exists), then hand the publish over
+        if (before.observation.ad.computer && plan.some((p) => p.kind === "allowList" || p.kind === "denyList" || p.kind === "listClaim")) {
+            await applyPrp(domain, c.dir, before.desired!, listOwnerOf(inputs), prior.previousOwner);
+        }
+        await c.publisher.port.set({ domain, domainCredential: c.publisher.domainCredential, rotateServerKey: rotation.rotate, force: rotation.rotate && rotation.force });
+    }
     let lastRotatedOn = prior.lastRotatedOn ?? null;
     // the cloud record the verification below uses: Set's own read-back (same session, no second
     // sign-in) after a publish, else what was just observed

@@ -87,6 +87,7 @@ export const azureADKerberosServerProvider = {
         return run("update", news, async (ctx) => {
             const r = await converge(news, {
                 existing: true, previousTrigger: olds.keyRotation?.trigger, lastRotatedOn: olds.lastRotatedOn ?? null, previousOwner: olds.listOwner,
+                cloud: { cloudId: olds.cloudId, cloudDomainDnsName: olds.cloudDomainDnsName, cloudKeyVersion: olds.cloudKeyVersion, cloudKeyUpdatedOn: olds.cloudKeyUpdatedOn },
             }, ctx);
             return { outs: state(news, r.outputs) };
         });

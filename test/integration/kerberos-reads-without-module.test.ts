@@ -6,10 +6,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Agent, fetch } from "undici";
 import { newContext } from "../../provider/kerberos/context";
 import type { AzureADKerberosServerInputs } from "../../provider/kerberos/model";
+import { ProviderError } from "../../provider/core/errors";
+import { sharedAuditLog } from "../../provider/kerberos/audit-log";
 import { converge, readServer, removeServer } from "../../provider/kerberos/reconciler";
-import { labSecretEnv, requireLab } from "../support/lab";
+import { createLabPublisher } from "../../provider/publisher/lab";
+import { labCa, labSecretEnv, labSecretValues, requireLab } from "../support/lab";
 import { labServerInputs } from "../support/kerberos-lab";
 
 jest.setTimeout(120_000);
@@ -34,7 +38,7 @@ function env(withCloudPassword: boolean): NodeJS.ProcessEnv {
 }
 
 const inputs = () => labServerInputs(lab, contoso, {
-    publisher: { type: "powershell", shell: { type: "local" }, cloudUserPrincipalName: "kerberos-admin@lab.onmicrosoft.com", cloudPassword: { env: CLOUD_PASSWORD_ENV } },
+    publisher: { type: "powershell", shell: { type: "local" }, cloudUserPrincipalName: "kerberos-admin@lab.onmicrosoft.com", signIn: { mode: "password", password: { env: CLOUD_PASSWORD_ENV }, accountExcludedFromMfa: true } },
 }) as AzureADKerberosServerInputs;
 const labInputs = () => labServerInputs(lab, contoso) as AzureADKerberosServerInputs;
 const moduleRuns = () => fs.readdirSync(recordDir).map((f) => JSON.parse(fs.readFileSync(path.join(recordDir, f), "utf8")).request?.operation);
@@ -103,3 +107,54 @@ describe("the PowerShell publisher runs only around writes", () => {
         expect(moduleRuns()).toEqual(["set"]);
     });
 });
+
+describe('publisher.signIn "deferred": the publish is handed to the admin, the next run verifies', () => {
+    const deferred = () => ({ ...inputs(), publisher: { ...inputs().publisher, signIn: { mode: "deferred" } } }) as AzureADKerberosServerInputs;
+
+    beforeAll(async () => {
+        await removeServer(labInputs(), newContext({ env: env(false) }));
+        fs.rmSync(recordDir, { recursive: true, force: true });
+        fs.mkdirSync(recordDir);
+    });
+
+    test("create fails with PublishDeferred printing the commands (domain, account, no secret); nothing was written, no module run", async () => {
+        const e = env(false);
+        const err = await withProcessEnv(e, () => converge(deferred(), { existing: false }, newContext({ env: e }))).catch((x) => x);
+        expect(err).toBeInstanceOf(ProviderError);
+        expect(err).toMatchObject({ code: "PublishDeferred", input: "publisher.signIn", resource: contoso.domain });
+        expect(err.message).toContain(`\n    $domain = '${contoso.domain}'`);
+        expect(err.message).toContain("\n    Set-AzureADKerberosServer -Domain $domain -UserPrincipalName $userPrincipalName -DomainCredential $domainCred\n");
+        for (const secret of labSecretValues(lab)) expect(err.message).not.toContain(secret);
+        expect(moduleRuns()).toEqual([]);
+        const out = await withProcessEnv(e, () => readServer(deferred(), { lastRotatedOn: null }, newContext({ env: e })));
+        expect(out.branchId).toBeNull();
+        expect(out.cloudKeySource).toBe("none");
+    });
+
+    test("after the admin's manual run (the lab publisher stands in for it), the next up verifies and completes without publishing", async () => {
+        // what Set-AzureADKerberosServer does when the admin runs it by hand
+        const manual = createLabPublisher({ endpoint: lab.publisher.endpoint, caCertificate: labCa(lab), getToken: labToken });
+        const published = await manual.set({ domain: contoso.domain, domainCredential: { username: contoso.adminUpn, password: lab.secrets[contoso.adminPasswordEnv] } });
+        sharedAuditLog.clear(); // the next `pulumi up` is a new provider process: no pages shared with this one
+        const e = env(false);
+        const r = await withProcessEnv(e, () => converge(deferred(), { existing: false }, newContext({ env: e })));
+        expect(r.applied.map((p) => p.kind)).not.toContain("publish");
+        expect(r.outputs).toMatchObject({ inSync: true, cloudKeySource: "auditLog", cloudKeyVersion: published.CloudKeyVersion, keyVersion: published.KeyVersion });
+        expect(moduleRuns()).toEqual([]);
+    });
+});
+
+/** A lab token as the admin's own sign-in would give the module (client credentials of the lab app). */
+async function labToken(): Promise<string> {
+    const dispatcher = new Agent({ connect: { ca: [labCa(lab)] } });
+    try {
+        const res = await fetch(`${lab.emulator.url}/${lab.emulator.tenantId}/oauth2/v2.0/token`, {
+            method: "POST", dispatcher, headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ grant_type: "client_credentials", client_id: lab.emulator.app.clientId,
+                client_secret: lab.secrets[lab.emulator.app.clientSecretEnv], scope: "https://graph.microsoft.com/.default" }),
+        });
+        return ((await res.json()) as { access_token: string }).access_token;
+    } finally {
+        await dispatcher.close();
+    }
+}
