@@ -156,7 +156,8 @@ function checkPublisher(f: Failures, p: unknown, graph: unknown, directory: unkn
             f.add("publisher.cloud", `publisher.cloud must be one of ${Object.keys(MODULE_ENDPOINTS).map((c) => `"${c}"`).join(", ")} (the Entra cloud the module publishes to), got ${described(p.cloud)}`);
         }
         checkModuleCredential(f, p.domainCredential, directory);
-        checkShell(f, p.shell, env);
+        // deferred: the provider never starts PowerShell, so where it would run is not checked against this platform
+        checkShell(f, p.shell, isObject(p.signIn) && p.signIn.mode === "deferred" ? { platform: "win32" } : env);
     } else {
         f.add("publisher.type", `publisher.type must be "powershell" or "lab", got ${described(p.type)}`);
     }
