@@ -8,7 +8,7 @@ import { EqualityFilter } from "ldapts";
 import { withDirectory, type ResolvedDirectoryConnection } from "../ad/connection";
 import { dnEquals } from "../ad/escape";
 import { kerberosServerDns, domainDnOf, readKerberosServer } from "../ad/kerberos-objects";
-import { removeClaimsContainerIfEmpty } from "../ad/list-claims";
+import { readClaims, removeClaimsContainerIfEmpty } from "../ad/list-claims";
 import { applyPrpLists, releasePrpClaim, type DesiredPrp } from "../ad/prp";
 import { ProviderError } from "../core/errors";
 import { createPublisher, type PublisherHandle } from "../publisher/factory";
@@ -183,6 +183,14 @@ export async function removeServer(inputs: AzureADKerberosServerInputs, ctx: Ope
     const dns = kerberosServerDns(domainDnOf(domain));
     // Another stack that still declares this domain keeps the server (and its own list entries).
     const owner = listOwnerOf(inputs);
+    if (c.publisher.deferred) {
+        // the last owner's removal is handed to the admin: stop before letting go of anything, so
+        // the resource stays whole until the commands have run (the next destroy then converges)
+        const claims = await withDirectory(c.dir, (s) => readClaims(s, dns.domain), { purpose: `read the allow/deny list claims of ${domain}` });
+        if (!claims.some((cl) => cl.owner !== owner)) {
+            await c.publisher.port.remove({ domain, domainCredential: c.publisher.domainCredential }); // PublishDeferred, with the commands
+        }
+    }
     const others = await withDirectory(c.dir, (s) => releasePrpClaim(s, dns.computer, dns.domain, owner),
         { purpose: `release the allow/deny list claim of ${domain}` });
     if (others.length) return; // theirs now; only the list entries no one else claims were removed

@@ -8,7 +8,7 @@ import { Agent, fetch } from "undici";
 import { createLabPublisher } from "../../provider/publisher/lab";
 import { createTestStack, type TestStack } from "../support/stack";
 import { labCa, labSecretEnv, labSecretValues, requireLab } from "../support/lab";
-import { labCloudRecord, labServerInputs, readKeyVersion } from "../support/kerberos-lab";
+import { labCloudRecord, labServerInputs, readKeyVersion, readListClaims, clearListClaims } from "../support/kerberos-lab";
 
 const PROGRAM = path.join(__dirname, "programs/kerberos-server");
 const STEP = 180_000;
@@ -44,6 +44,7 @@ describe('AzureADKerberosServer with publisher.signIn "deferred"', () => {
 
     beforeAll(async () => {
         await labPort().remove({ domain: contoso.domain, domainCredential }); // whatever an earlier run left
+        await clearListClaims(lab, contoso);
         // the provider's environment: the directory and graph secrets, and no cloud (hybrid admin) password at all
         t = await createTestStack({ programDir: PROGRAM, env: labSecretEnv(lab) });
         await t.stack.setConfig("servers", { value: JSON.stringify([{ name: "contoso", args }]) });
@@ -51,6 +52,7 @@ describe('AzureADKerberosServer with publisher.signIn "deferred"', () => {
 
     afterAll(async () => {
         await labPort().remove({ domain: contoso.domain, domainCredential }).catch(() => undefined);
+        await clearListClaims(lab, contoso).catch(() => undefined); // the claim the deferred destroy kept
         await t?.dispose();
     }, STEP);
 
@@ -96,5 +98,7 @@ describe('AzureADKerberosServer with publisher.signIn "deferred"', () => {
         expect(text).toContain(`publisher.signIn is "deferred", so this run does not sign in to Entra`);
         expect(text).toContain("Remove-AzureADKerberosServer -Domain $domain -UserPrincipalName $userPrincipalName -DomainCredential $domainCred");
         expect(labCloudRecord(lab, contoso.domain)).toBeDefined();
+        // nothing let go before the hand-over: this stack's list claim is still in AD
+        expect(Object.keys(await readListClaims(lab, contoso))).toHaveLength(1);
     }, STEP);
 });
