@@ -43,12 +43,14 @@ const mfa = new azuread.ConditionalAccessPolicy("require-mfa", {
 });
 
 // The Azure AD Kerberos module runs on adm01 over SSH; its cloud password and the SSH key are secrets
-// from the pipeline (environment variables), never values in the program or the state.
+// from the pipeline (environment variables), never values in the program or the state. A password
+// sign-in cannot do MFA: hybridAdmin is the pipeline recipe's cloud-only, PIM-eligible account with
+// Conditional Access scoped to the runner (docs/operations.md). Without such an account: { mode: "deferred" }.
 const publisher: KerberosPublisher = {
     type: "powershell",
     shell: { type: "ssh", host: "adm01.corp.example.com", user: "svc-kerberos", privateKey: { env: "ADM01_SSH_KEY" } },
     cloudUserPrincipalName: hybridAdmin,
-    cloudPassword: { env: "ENTRA_HYBRID_ADMIN_PASSWORD" },
+    signIn: { mode: "password", password: { env: "ENTRA_HYBRID_ADMIN_PASSWORD" }, accountExcludedFromMfa: true },
 };
 const dc = (host: string, passwordEnv: string, username: string) => ({
     urls: [`ldaps://${host}:636`], username, password: { env: passwordEnv }, caCertificate: corpCa,

@@ -75,7 +75,7 @@ type Assignments = AssignmentsInput;
 
 /** One row of the status table: Get-AzureADKerberosServer's properties plus the verdict. */
 export type DomainStatus = { forest: string; wave: number; domain: string }
-    & Omit<AzureADKerberosServerOutputs, "auditKeyVersion" | "lastRotatedOn">;
+    & Omit<AzureADKerberosServerOutputs, "auditKeyVersion" | "cloudKeySource" | "lastRotatedOn">;
 
 /** One row of the tenant table: a tenant resource of the rollout, the object it manages, its part of it. */
 export interface TenantResourceStatus {

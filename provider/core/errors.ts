@@ -22,7 +22,7 @@ export const ERROR_CODES = [
     "PublisherConfigInvalid", "PublisherUnreachable", "PublisherTlsFailed", "PublisherAuthFailed", "PublisherCommandFailed",
     "PublisherOutputInvalid", "PublisherFramingFailed", "PublisherTimeout", "PublisherShellNotFound", "PublisherShellFailed",
     "PublisherModuleMissing", "PublisherModuleOutdated", "PublisherRuntimeMissing", "PublisherPlatformUnsupported",
-    "PublisherInteractionRequired", "PublisherSshUnreachable", "PublisherSshAuthFailed", "PublisherSshHostKeyRejected", "PublisherSshFailed",
+    "PublisherInteractionRequired", "PublishDeferred", "PublisherSshUnreachable", "PublisherSshAuthFailed", "PublisherSshHostKeyRejected", "PublisherSshFailed",
     // the rollout
     "WaveNotInSync",
     // Microsoft Graph

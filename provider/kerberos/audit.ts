@@ -81,7 +81,10 @@ export function auditObservation(events: AuditEvent[], domain: string, branchId:
         if (e.operationType === "Delete" || /^Delete/i.test(activity)) return { keyVersion: null, activity, at, deleted: true };
         const keys = parseKerberosDomainDescription(prop(e, "KerberosDomainDescription")?.newValue)
             .filter((k) => k.originatingUsn !== undefined && (k.branchId === undefined || k.branchId === branchId));
-        if (keys.length) return { keyVersion: Math.max(...keys.map((k) => k.originatingUsn!)), activity, at, deleted: false };
+        if (keys.length) {
+            const newest = keys.reduce((a, b) => (b.originatingUsn! > a.originatingUsn! ? b : a));
+            return { keyVersion: newest.originatingUsn!, keyUpdatedOn: newest.originatingTime ?? null, activity, at, deleted: false };
+        }
     }
     return undefined;
 }

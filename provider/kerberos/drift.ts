@@ -13,6 +13,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface AuditObservation {
     /** OriginatingUsn in KerberosDomainDescription; null when the event carries none (e.g. a delete) */
     keyVersion: number | null;
+    /** OriginatingTime of that key (when Entra's record says the key changed); null when not stated */
+    keyUpdatedOn?: string | null;
     activity: string;
     at: string;
     deleted: boolean;
@@ -28,11 +30,22 @@ export interface Observation {
     prp?: { allow: ListDifference; deny: ListDifference; claim: { owner: string; dn: string; current: boolean } };
     /** why the lists could not be compared (a group input that no longer resolves) */
     prpError?: string;
-    /** Get-AzureADKerberosServer's table from the publisher */
+    /** Get-AzureADKerberosServer's table: from the publisher, or rebuilt from the source cloudSource names */
     cloud: KerberosServerTable;
+    /** where `cloud` came from (observe.ts); "module" when left out */
+    cloudSource?: CloudKeySource;
     /** undefined without `graph`; null when the log has no event for this branch */
     audit?: AuditObservation | null;
 }
+
+/**
+ * Where an observation's cloud record came from:
+ *   - "module": the publisher's Get-AzureADKerberosServer (or Set's read-back), a privileged sign-in;
+ *   - "auditLog": this branch's newest KerberosDomain audit event (app-only Graph, AuditLog.Read.All);
+ *   - "state": the values the last module read left in the state (no event within the log's retention);
+ *   - "none": not looked up, since AD holds no Kerberos server whose branch could be looked up.
+ */
+export type CloudKeySource = "module" | "auditLog" | "state" | "none";
 
 export interface DriftPolicy {
     maxAgeDays?: number;
@@ -73,6 +86,7 @@ export function adReasons(ad: KerberosServerState): DriftReason[] {
 
 export function cloudReasons(obs: Observation): DriftReason[] {
     const { cloud, ad } = obs;
+    if (obs.cloudSource === "none") return []; // nothing known about the cloud; AD's missing objects are named already
     const hasRecord = cloud.CloudId != null || cloud.CloudKeyVersion != null || cloud.CloudDomainDnsName != null;
     if (!hasRecord) return [{ kind: "cloudRecordMissing", domain: obs.domain }];
     const out: DriftReason[] = [];

@@ -47,13 +47,27 @@ export interface ModuleDomainCredential {
     password: SecretRef;
 }
 
+/**
+ * How the module signs in to Entra (docs/operations.md, "Sign-in to Entra"):
+ *   - "password": -CloudCredential with this account's password (resource-owner password flow,
+ *     which cannot satisfy MFA). Accepted only with accountExcludedFromMfa: true, the operator's
+ *     statement that the account is excluded from MFA (and so should be a cloud-only account,
+ *     PIM-activated just in time, with Conditional Access scoped to the runner).
+ *   - "deferred": no sign-in in this run. `up` does everything else; a publish this resource needs
+ *     fails with PublishDeferred, printing the PowerShell commands to run by hand on the Entra
+ *     Connect server; the next `up` reads the result (audit log) and completes without publishing.
+ */
+export type PublisherSignIn =
+    | { mode: "password"; password: SecretRef; accountExcludedFromMfa: true }
+    | { mode: "deferred" };
+
 /** Who creates, rotates, publishes and removes the key material (docs/resources/). */
 export type KerberosPublisher =
     | {
         type: "powershell";
         shell?: PublisherShell;
         cloudUserPrincipalName: string;
-        cloudPassword?: SecretRef;
+        signIn: PublisherSignIn;
         /** default "windowsPowerShell" (powershell.exe) */
         host?: PowerShellHost;
         /** default: the directory connection's account, which must then be in UPN form */
@@ -157,6 +171,12 @@ export interface AzureADKerberosServerOutputs {
     cloudKeyUpdatedOn: string | null;
     /** OriginatingUsn of the newest KerberosDomain audit event (null without `graph` or without an event) */
     auditKeyVersion: number | null;
+    /**
+     * where the cloud* values came from: "module" (Get/Set-AzureADKerberosServer, or the lab
+     * publisher), "auditLog" (the newest KerberosDomain audit event, app-only Graph), "state" (the last
+     * module read; the log has no event within its retention), "none" (AD has no Kerberos server to look up)
+     */
+    cloudKeySource: "module" | "auditLog" | "state" | "none";
     /** when this resource last rotated the key (its own 24-hour rule uses this) */
     lastRotatedOn: string | null;
     inSync: boolean;
@@ -168,7 +188,7 @@ export type AzureADKerberosServerState = AzureADKerberosServerInputs & AzureADKe
 
 export const OUTPUT_KEYS: readonly (keyof AzureADKerberosServerOutputs)[] = [
     "branchId", "domainDnsName", "computerAccount", "userAccount", "keyVersion", "keyUpdatedOn", "keyUpdatedFrom",
-    "cloudId", "cloudDomainDnsName", "cloudKeyVersion", "cloudKeyUpdatedOn", "auditKeyVersion", "lastRotatedOn",
+    "cloudId", "cloudDomainDnsName", "cloudKeyVersion", "cloudKeyUpdatedOn", "auditKeyVersion", "cloudKeySource", "lastRotatedOn",
     "inSync", "driftReasons",
 ];
 

@@ -15,7 +15,7 @@ import type { PublisherHandle } from "../publisher/factory";
 import type { KerberosServerTable } from "../publisher/port";
 import { observeFromPages, sharedAuditLog, type AuditLogSource } from "./audit-log";
 import { secretResolver, type OperationContext } from "./context";
-import type { AuditObservation, Observation } from "./drift";
+import type { AuditObservation, CloudKeySource, Observation } from "./drift";
 import { listOwnerOf, normalizeDomain, type AzureADKerberosServerInputs } from "./model";
 
 export interface ObserveOptions {
@@ -24,6 +24,27 @@ export interface ObserveOptions {
      * group in the allow list, directly or nested, is refused unless allowPrivilegedGroups.
      */
     strict: boolean;
+    /**
+     * Where the cloud record comes from:
+     *   - "module": the publisher's Get-AzureADKerberosServer (a privileged cloud sign-in);
+     *   - "withoutModule": the audit log when it has an event for the branch (app-only Graph),
+     *     else `fallback`;
+     *   - a known table: what the module's Set just read back in its own session (no second sign-in).
+     * Default "module".
+     */
+    cloud?: "module" | "withoutModule" | KnownCloud;
+    /** with "withoutModule", when the log has no event: the state's last values, or the module */
+    fallback?: { kind: "state"; prior: PriorCloud } | { kind: "module" };
+}
+
+export interface KnownCloud { table: KerberosServerTable; source: CloudKeySource }
+
+/** The cloud outputs a state entry holds from the last observation. */
+export interface PriorCloud {
+    cloudId?: number | null;
+    cloudDomainDnsName?: string | null;
+    cloudKeyVersion?: number | null;
+    cloudKeyUpdatedOn?: string | null;
 }
 
 export interface Observed {
@@ -100,6 +121,21 @@ export async function observe(inputs: AzureADKerberosServerInputs, dir: Resolved
     // the tenant's first page is read while LDAP and the publisher work (shared: one request per tenant)
     if (audit) sharedAuditLog.pages(audit).page(0).catch(() => undefined);
     const adSide = observeDirectory(inputs, dir, opts);
+    const mode = opts.cloud ?? "module";
+    if (mode !== "module") {
+        const { desired, ...rest } = await adSide;
+        const branchId = rest.ad.krbtgt?.branchId;
+        if (typeof mode === "object") {
+            const auditObservation = await observeAudit(audit, domain, branchId, mode.table, startedAt, opts.strict);
+            return { observation: { domain, ...rest, audit: auditObservation, cloud: mode.table, cloudSource: mode.source }, desired };
+        }
+        const fromLog = await cloudWithoutModule(audit, domain, branchId, opts);
+        if (fromLog) return { observation: { domain, ...rest, audit: fromLog.audit, cloud: fromLog.table, cloudSource: fromLog.source }, desired };
+        // no event for the branch within the log's retention, and the caller wants the module then
+        const cloud = await publisher.port.get({ domain, domainCredential: publisher.domainCredential });
+        const auditObservation = await observeAudit(audit, domain, branchId, cloud, startedAt, opts.strict);
+        return { observation: { domain, ...rest, audit: auditObservation, cloud, cloudSource: "module" }, desired };
+    }
     const cloudSide: Promise<KerberosServerTable> = publisher.port.get({ domain, domainCredential: publisher.domainCredential });
     // settle both before reporting, so a failure on one side never leaves the other running unobserved
     const [a, c] = await Promise.allSettled([adSide, cloudSide]);
@@ -107,5 +143,41 @@ export async function observe(inputs: AzureADKerberosServerInputs, dir: Resolved
     if (c.status === "rejected") throw c.reason;
     const { desired, ...rest } = a.value;
     const auditObservation = await observeAudit(audit, domain, rest.ad.krbtgt?.branchId, c.value, startedAt, opts.strict);
-    return { observation: { domain, ...rest, audit: auditObservation, cloud: c.value }, desired };
+    return { observation: { domain, ...rest, audit: auditObservation, cloud: c.value, cloudSource: "module" }, desired };
+}
+
+/** Get-AzureADKerberosServer's table with every field null but the domain: no cloud record. */
+export function emptyCloudTable(domain: string): KerberosServerTable {
+    return {
+        Id: null, UserAccount: null, ComputerAccount: null, DisplayName: null, DomainDnsName: domain, KeyVersion: null, KeyUpdatedOn: null,
+        KeyUpdatedFrom: null, CloudDisplayName: null, CloudDomainDnsName: null, CloudId: null, CloudKeyVersion: null, CloudKeyUpdatedOn: null,
+    };
+}
+
+/**
+ * The cloud record without the module: this branch's newest KerberosDomain audit event states
+ * the key Entra holds (OriginatingUsn and OriginatingTime of KerberosDomainDescription, the same
+ * values Get-AzureADKerberosServer shows as CloudKeyVersion and CloudKeyUpdatedOn: docs/sources.md,
+ * Kerberos §2.2, §3.1); a Delete event means no record. Undefined when the caller's fallback is the module.
+ */
+async function cloudWithoutModule(src: AuditLogSource | undefined, domain: string, branchId: number | undefined, opts: ObserveOptions)
+    : Promise<{ table: KerberosServerTable; source: CloudKeySource; audit: AuditObservation | null | undefined } | undefined> {
+    if (branchId === undefined) {
+        // no krbtgt_AzureAD in AD: no branch to look up, and a publish (create) follows anyway
+        if (src && opts.strict) await sharedAuditLog.pages(src).page(0);
+        return { table: emptyCloudTable(domain), source: "none", audit: src ? null : undefined };
+    }
+    const seen = src ? await observeFromPages(sharedAuditLog.pages(src), domain, branchId) : undefined;
+    if (seen?.deleted) return { table: emptyCloudTable(domain), source: "auditLog", audit: seen };
+    if (seen && seen.keyVersion != null) {
+        const table = { ...emptyCloudTable(domain), Id: branchId, CloudId: branchId, CloudDomainDnsName: domain,
+            CloudKeyVersion: seen.keyVersion, CloudKeyUpdatedOn: seen.keyUpdatedOn ?? null };
+        return { table, source: "auditLog", audit: seen };
+    }
+    const fallback = opts.fallback ?? { kind: "module" };
+    if (fallback.kind === "module") return undefined;
+    const p = fallback.prior;
+    const table = { ...emptyCloudTable(domain), Id: p.cloudId ?? null, CloudId: p.cloudId ?? null, CloudDomainDnsName: p.cloudDomainDnsName ?? null,
+        CloudKeyVersion: p.cloudKeyVersion ?? null, CloudKeyUpdatedOn: p.cloudKeyUpdatedOn ?? null };
+    return { table, source: "state", audit: src ? (seen ?? null) : undefined };
 }

@@ -26,6 +26,7 @@ export function toOutputs(obs: Observation, driftReasons: string[], lastRotatedO
         cloudKeyVersion: obs.cloud.CloudKeyVersion ?? null,
         cloudKeyUpdatedOn: iso(obs.cloud.CloudKeyUpdatedOn),
         auditKeyVersion: obs.audit?.keyVersion ?? null,
+        cloudKeySource: obs.cloudSource ?? "module",
         lastRotatedOn,
         inSync: driftReasons.length === 0,
         driftReasons,

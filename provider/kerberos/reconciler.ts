@@ -8,15 +8,16 @@ import { EqualityFilter } from "ldapts";
 import { withDirectory, type ResolvedDirectoryConnection } from "../ad/connection";
 import { dnEquals } from "../ad/escape";
 import { kerberosServerDns, domainDnOf, readKerberosServer } from "../ad/kerberos-objects";
-import { removeClaimsContainerIfEmpty } from "../ad/list-claims";
+import { readClaims, removeClaimsContainerIfEmpty } from "../ad/list-claims";
 import { applyPrpLists, releasePrpClaim, type DesiredPrp } from "../ad/prp";
 import { ProviderError } from "../core/errors";
 import { createPublisher, type PublisherHandle } from "../publisher/factory";
+import type { KerberosServerTable } from "../publisher/port";
 import { resolveDirectory, secretResolver, type OperationContext } from "./context";
 import { driftReasons } from "./drift";
 import { listOwnerOf, normalizeDomain, type AzureADKerberosServerInputs, type AzureADKerberosServerOutputs } from "./model";
 import { sharedAuditLog } from "./audit-log";
-import { auditSource, observe, type Observed } from "./observe";
+import { auditSource, observe, type KnownCloud, type ObserveOptions, type Observed, type PriorCloud } from "./observe";
 import { toOutputs } from "./outputs";
 import { planChanges, publishes, type PlannedChange } from "./plan";
 import { reasonText } from "./reasons";
@@ -32,6 +33,8 @@ export interface PriorState {
     lastRotatedOn?: string | null;
     /** the owner its list claim was written under, when that has changed (a renamed stack or resource) */
     previousOwner?: string;
+    /** the cloud values the state holds (a deferred sign-in reads them when the audit log has no event) */
+    cloud?: PriorCloud;
 }
 
 export interface ConvergeResult {
@@ -56,10 +59,25 @@ function verdict(inputs: AzureADKerberosServerInputs, o: Observed, ctx: Operatio
     return toOutputs(o.observation, reasons, lastRotatedOn);
 }
 
+/**
+ * How a read and the start of a write learn the cloud record. Microsoft's module signs in as a
+ * privileged admin for every call, so with the PowerShell publisher the cloud key version comes from
+ * the audit log (app-only) and the module runs only around writes: a refresh falls back to the
+ * state's last values, a write to Get-AzureADKerberosServer. The lab publisher signs in with the
+ * app's own token, so it is asked directly.
+ */
+function cloudRead(inputs: AzureADKerberosServerInputs, fallback: NonNullable<ObserveOptions["fallback"]>): Pick<ObserveOptions, "cloud" | "fallback"> {
+    if (inputs.publisher?.type !== "powershell") return { cloud: "module" };
+    // without a sign-in there is no module to fall back to: the state's values, or nothing known
+    if (inputs.publisher.signIn?.mode === "deferred") return { cloud: "withoutModule", fallback: fallback.kind === "state" ? fallback : { kind: "state", prior: {} } };
+    const hasPrior = fallback.kind === "state" && (fallback.prior.cloudId != null || fallback.prior.cloudKeyVersion != null);
+    return { cloud: "withoutModule", fallback: fallback.kind === "state" && !hasPrior ? { kind: "module" } : fallback };
+}
+
 /** refresh: the observed server and the verdict. Never writes. */
-export async function readServer(inputs: AzureADKerberosServerInputs, prior: Pick<PriorState, "lastRotatedOn">, ctx: OperationContext): Promise<AzureADKerberosServerOutputs> {
+export async function readServer(inputs: AzureADKerberosServerInputs, prior: Pick<PriorState, "lastRotatedOn"> & PriorCloud, ctx: OperationContext): Promise<AzureADKerberosServerOutputs> {
     const c = connect(inputs, ctx);
-    const o = await observe(inputs, c.dir, c.publisher, ctx, { strict: false });
+    const o = await observe(inputs, c.dir, c.publisher, ctx, { strict: false, ...cloudRead(inputs, { kind: "state", prior }) });
     return verdict(inputs, o, ctx, prior.lastRotatedOn ?? null);
 }
 
@@ -70,7 +88,7 @@ export async function readServer(inputs: AzureADKerberosServerInputs, prior: Pic
 export async function converge(inputs: AzureADKerberosServerInputs, prior: PriorState, ctx: OperationContext): Promise<ConvergeResult> {
     const domain = normalizeDomain(inputs.domain);
     const c = connect(inputs, ctx);
-    const before = await observe(inputs, c.dir, c.publisher, ctx, { strict: true });
+    const before = await observe(inputs, c.dir, c.publisher, ctx, { strict: true, ...cloudRead(inputs, c.publisher.deferred ? { kind: "state", prior: prior.cloud ?? {} } : { kind: "module" }) });
     const unreadable = before.observation.ad.unreadable ?? [];
     if (unreadable.length) {
         // what looks missing may only be hidden: publishing would try to recreate a server that exists
@@ -89,12 +107,24 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
             `Microsoft's module rotates at most once per 24 hours because Entra activates a new key only after 24 hours. ` +
             `Run again after ${rotation.blockedUntil}, or set keyRotation.force: true to rotate now`, { input: "keyRotation.force" });
     }
-    const plan = planChanges(before.observation, rotation, prior.existing);
+    // Deferred: no adoption run on create. Publishing is for what is actually missing or stale, so
+    // the `up` after the admin's manual run finds everything in place and completes
+    const plan = planChanges(before.observation, rotation, prior.existing || c.publisher.deferred);
+    if (c.publisher.deferred && publishes(plan)) {
+        // everything else first (the lists, when the computer exists), then hand the publish over
+        if (before.observation.ad.computer && plan.some((p) => p.kind === "allowList" || p.kind === "denyList" || p.kind === "listClaim")) {
+            await applyPrp(domain, c.dir, before.desired!, listOwnerOf(inputs), prior.previousOwner);
+        }
+        await c.publisher.port.set({ domain, domainCredential: c.publisher.domainCredential, rotateServerKey: rotation.rotate, force: rotation.rotate && rotation.force });
+    }
     let lastRotatedOn = prior.lastRotatedOn ?? null;
+    // the cloud record the verification below uses: Set's own read-back (same session, no second
+    // sign-in) after a publish, else what was just observed
+    let cloud: KnownCloud = { table: before.observation.cloud, source: before.observation.cloudSource ?? "module" };
 
     if (publishes(plan)) {
         try {
-            await publish(domain, c.publisher, rotation.rotate, rotation.force);
+            cloud = { table: await publish(domain, c.publisher, rotation.rotate, rotation.force), source: "module" };
         } finally {
             // the publish wrote (or may have written) an audit event: shared pages are out of date
             const audit = auditSource(inputs, ctx);
@@ -106,7 +136,7 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
         await applyPrp(domain, c.dir, before.desired!, listOwnerOf(inputs), prior.previousOwner);
     }
 
-    const after = await observe(inputs, c.dir, c.publisher, ctx, { strict: false });
+    const after = await observe(inputs, c.dir, c.publisher, ctx, { strict: false, cloud });
     const outputs = verdict(inputs, after, ctx, lastRotatedOn);
     if (!outputs.inSync) {
         throw new ProviderError("KerberosServerNotInSync",
@@ -117,9 +147,9 @@ export async function converge(inputs: AzureADKerberosServerInputs, prior: Prior
 }
 
 /** Set-AzureADKerberosServer through the port, with its errors made actionable. */
-async function publish(domain: string, p: PublisherHandle, rotateServerKey: boolean, force: boolean): Promise<void> {
+async function publish(domain: string, p: PublisherHandle, rotateServerKey: boolean, force: boolean): Promise<KerberosServerTable> {
     try {
-        await p.port.set({ domain, domainCredential: p.domainCredential, rotateServerKey, force: rotateServerKey && force });
+        return await p.port.set({ domain, domainCredential: p.domainCredential, rotateServerKey, force: rotateServerKey && force });
     } catch (e) {
         if (!(e instanceof ProviderError)) throw e;
         if (e.code === "RotationTooSoon") {
@@ -153,6 +183,14 @@ export async function removeServer(inputs: AzureADKerberosServerInputs, ctx: Ope
     const dns = kerberosServerDns(domainDnOf(domain));
     // Another stack that still declares this domain keeps the server (and its own list entries).
     const owner = listOwnerOf(inputs);
+    if (c.publisher.deferred) {
+        // the last owner's removal is handed to the admin: stop before letting go of anything, so
+        // the resource stays whole until the commands have run (the next destroy then converges)
+        const claims = await withDirectory(c.dir, (s) => readClaims(s, dns.domain), { purpose: `read the allow/deny list claims of ${domain}` });
+        if (!claims.some((cl) => cl.owner !== owner)) {
+            await c.publisher.port.remove({ domain, domainCredential: c.publisher.domainCredential }); // PublishDeferred, with the commands
+        }
+    }
     const others = await withDirectory(c.dir, (s) => releasePrpClaim(s, dns.computer, dns.domain, owner),
         { purpose: `release the allow/deny list claim of ${domain}` });
     if (others.length) return; // theirs now; only the list entries no one else claims were removed

@@ -48,7 +48,8 @@ const NOT_IN_NAMES = /["/\\[\]:;|=,+*?<>]/;
 const DIRECTORY_KEYS = ["urls", "username", "password", "caCertificate", "tlsServerName", "allowPlainLdap", "timeoutMs"];
 const PUBLISHER_KEYS: Record<string, string[]> = {
     lab: ["type", "endpoint", "caCertificate"],
-    powershell: ["type", "shell", "host", "cloudUserPrincipalName", "cloudPassword", "domainCredential", "cloud"],
+    // cloudPassword: the input signIn replaced; listed so that its own message (checkSignIn) is the only one
+    powershell: ["type", "shell", "host", "cloudUserPrincipalName", "signIn", "cloudPassword", "domainCredential", "cloud"],
 };
 const SHELL_KEYS: Record<string, string[]> = { local: ["type"], ssh: ["type", "host", "user", "privateKey", "port", "hostKey"] };
 const POWERSHELL_HOSTS = Object.keys(HOST_COMMANDS);
@@ -147,7 +148,7 @@ function checkPublisher(f: Failures, p: unknown, graph: unknown, directory: unkn
         if (!isUnknown(p.cloudUserPrincipalName) && !(typeof p.cloudUserPrincipalName === "string" && isUpn(p.cloudUserPrincipalName))) {
             f.add("publisher.cloudUserPrincipalName", "publisher.cloudUserPrincipalName is required: the Entra account (UPN, user@domain in ASCII) that runs Set-AzureADKerberosServer");
         }
-        checkSecretRef(f, "publisher.cloudPassword", p.cloudPassword, false);
+        checkSignIn(f, p);
         if (p.host !== undefined && !isUnknown(p.host) && !POWERSHELL_HOSTS.includes(p.host)) {
             f.add("publisher.host", `publisher.host must be "windowsPowerShell" (Windows PowerShell 5.1, the default) or "pwsh" (PowerShell 7), got ${described(p.host)}`);
         }
@@ -155,9 +156,36 @@ function checkPublisher(f: Failures, p: unknown, graph: unknown, directory: unkn
             f.add("publisher.cloud", `publisher.cloud must be one of ${Object.keys(MODULE_ENDPOINTS).map((c) => `"${c}"`).join(", ")} (the Entra cloud the module publishes to), got ${described(p.cloud)}`);
         }
         checkModuleCredential(f, p.domainCredential, directory);
-        checkShell(f, p.shell, env);
+        // deferred: the provider never starts PowerShell, so where it would run is not checked against this platform
+        checkShell(f, p.shell, isObject(p.signIn) && p.signIn.mode === "deferred" ? { platform: "win32" } : env);
     } else {
         f.add("publisher.type", `publisher.type must be "powershell" or "lab", got ${described(p.type)}`);
+    }
+}
+
+const SIGN_IN_KEYS: Record<string, string[]> = { password: ["mode", "password", "accountExcludedFromMfa"], deferred: ["mode"] };
+const SIGN_IN_SHAPES = '{ mode: "password", password: <SecretRef>, accountExcludedFromMfa: true } or { mode: "deferred" }';
+
+/** publisher.signIn; and the old publisher.cloudPassword, refused with what replaces it rather than given a new meaning. */
+function checkSignIn(f: Failures, p: Record<string, any>): void {
+    if (p.cloudPassword !== undefined) {
+        f.add("publisher.cloudPassword", "publisher.cloudPassword is no longer read: a password sign-in cannot satisfy MFA, so it now needs an explicit statement. " +
+            "If this account is excluded from MFA, use publisher.signIn: { mode: \"password\", password: <the same SecretRef>, accountExcludedFromMfa: true }; " +
+            "otherwise publisher.signIn: { mode: \"deferred\" } and publish by hand (docs/operations.md)");
+    }
+    const s = p.signIn;
+    if (isUnknown(s)) return;
+    if (!isObject(s) || !(typeof s.mode === "string" && s.mode in SIGN_IN_KEYS)) {
+        f.add("publisher.signIn", `publisher.signIn is required: ${SIGN_IN_SHAPES}${isObject(s) ? `, got mode ${described(s.mode)}` : ""}`);
+        return;
+    }
+    f.knownKeys("publisher.signIn", s, SIGN_IN_KEYS[s.mode]);
+    if (s.mode !== "password") return;
+    checkSecretRef(f, "publisher.signIn.password", s.password, true);
+    if (!isUnknown(s.accountExcludedFromMfa) && s.accountExcludedFromMfa !== true) {
+        f.add("publisher.signIn.accountExcludedFromMfa", "publisher.signIn.accountExcludedFromMfa must be true with mode \"password\": the module's password sign-in (-CloudCredential) fails for an account that must do MFA, " +
+            "so this mode is only for an account excluded from MFA (a cloud-only Hybrid Identity Administrator, PIM-activated just in time, Conditional Access scoped to the runner: docs/operations.md). " +
+            "Without such an account use { mode: \"deferred\" }");
     }
 }
 

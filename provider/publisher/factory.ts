@@ -10,7 +10,8 @@ import type { GraphConnection, SecretResolver } from "../graph/types";
 import type { KerberosPublisher } from "../kerberos/model";
 import { createLabPublisher } from "./lab";
 import type { DomainCredential, KerberosPublisherPort } from "./port";
-import { createPowerShellPublisher, HOST_COMMANDS, type PowerShellShell } from "./powershell-publisher";
+import { createPowerShellPublisher, HOST_COMMANDS } from "./powershell-publisher";
+import { manualCommands, type ManualRequest } from "./powershell-script";
 
 export interface PublisherContext {
     /** the directory connection with its password resolved */
@@ -30,6 +31,11 @@ export interface PublisherHandle {
     domainCredential: DomainCredential;
     /** what it is, for messages: "lab publisher https://…", "PowerShell (ssh admin@host)" */
     description: string;
+    /**
+     * publisher.signIn "deferred": this run has no cloud sign-in. The port's writes fail with
+     * PublishDeferred naming the commands to run by hand, and reads never ask it (observe.ts).
+     */
+    deferred: boolean;
 }
 
 export function createPublisher(input: KerberosPublisher, ctx: PublisherContext): PublisherHandle {
@@ -40,28 +46,67 @@ export function createPublisher(input: KerberosPublisher, ctx: PublisherContext)
                 port: createLabPublisher({ endpoint: input.endpoint, caCertificate: input.caCertificate, timeoutMs: ctx.timeoutMs, ...labToken(ctx) }),
                 domainCredential: fromDirectory,
                 description: `lab publisher ${input.endpoint}`,
+                deferred: false,
             };
         case "powershell": {
-            const shell: PowerShellShell = input.shell?.type === "ssh"
-                ? { type: "ssh", host: input.shell.host, user: input.shell.user, port: input.shell.port, hostKey: input.shell.hostKey,
-                    privateKeyPem: ctx.resolveSecret(input.shell.privateKey, "publisher.shell.privateKey") }
-                : { type: "local" };
-            const cloudPassword = input.cloudPassword ? ctx.resolveSecret(input.cloudPassword, "publisher.cloudPassword") : undefined;
-            // The module's -DomainCredential: its own input, or the directory account (check made
-            // sure that one is a UPN then)
-            const domainCredential: DomainCredential = input.domainCredential
-                ? { username: input.domainCredential.username, password: ctx.resolveSecret(input.domainCredential.password, "publisher.domainCredential.password") }
-                : fromDirectory;
             const host = input.host ?? "windowsPowerShell";
+            if (input.signIn?.mode === "deferred") return deferredPublisher(input, fromDirectory);
+            const signIn = input.signIn;
+            // The module's secrets are resolved only when the module runs: a refresh reads without
+            // it (observe.ts), so a pull request's preview needs neither the cloud password nor the SSH key
+            let module: { port: KerberosPublisherPort; domainCredential: DomainCredential } | undefined;
+            const resolved = () => module ??= {
+                port: createPowerShellPublisher({
+                    shell: input.shell?.type === "ssh"
+                        ? { type: "ssh", host: input.shell.host, user: input.shell.user, port: input.shell.port, hostKey: input.shell.hostKey,
+                            privateKeyPem: ctx.resolveSecret(input.shell.privateKey, "publisher.shell.privateKey") }
+                        : { type: "local" },
+                    host, cloud: input.cloud, cloudUserPrincipalName: input.cloudUserPrincipalName, timeoutMs: ctx.timeoutMs, onLog: ctx.onLog,
+                    cloudPassword: signIn?.mode === "password" ? ctx.resolveSecret(signIn.password, "publisher.signIn.password") : undefined,
+                }),
+                // the module's -DomainCredential: its own input, or the directory account (check made sure that one is a UPN then)
+                domainCredential: input.domainCredential
+                    ? { username: input.domainCredential.username, password: ctx.resolveSecret(input.domainCredential.password, "publisher.domainCredential.password") }
+                    : fromDirectory,
+            };
             return {
-                port: createPowerShellPublisher({ shell, host, cloud: input.cloud, cloudUserPrincipalName: input.cloudUserPrincipalName, cloudPassword, timeoutMs: ctx.timeoutMs, onLog: ctx.onLog }),
-                domainCredential,
-                description: `PowerShell publisher (${HOST_COMMANDS[host]}${shell.type === "ssh" ? ` over ssh ${shell.user}@${shell.host}` : ", local"})`,
+                get port() { return resolved().port; },
+                get domainCredential() { return resolved().domainCredential; },
+                description: `PowerShell publisher (${HOST_COMMANDS[host]}${input.shell?.type === "ssh" ? ` over ssh ${input.shell.user}@${input.shell.host}` : ", local"})`,
+                deferred: false,
             };
         }
         default:
             throw new ProviderError("PublisherConfigInvalid", `publisher.type must be "powershell" or "lab", got ${JSON.stringify((input as { type?: unknown })?.type)}`, { input: "publisher.type" });
     }
+}
+
+type PowerShellInput = Extract<KerberosPublisher, { type: "powershell" }>;
+
+/** publisher.signIn "deferred": every write is handed to the admin as the commands to run. */
+function deferredPublisher(input: PowerShellInput, domainCredential: DomainCredential): PublisherHandle {
+    const handOver = (req: Omit<ManualRequest, "cloudUserPrincipalName" | "endpoint">): never => {
+        const what = req.operation === "set" ? (req.rotateServerKey ? "rotate and publish the key of" : "create or publish") : "remove";
+        throw new ProviderError("PublishDeferred",
+            `publisher.signIn is "deferred", so this run does not sign in to Entra: ${what} the Azure AD Kerberos server of ${req.domain} by hand. ` +
+            "In an elevated Windows PowerShell on the Entra Connect server (or a host with the module and its RPC libraries), signed in as " +
+            `${input.cloudUserPrincipalName} when the module asks (MFA included), run:\n\n` +
+            manualCommands({ ...req, cloudUserPrincipalName: input.cloudUserPrincipalName, endpoint: input.cloud }).map((l) => `    ${l}`).join("\n") +
+            "\n\nThen run `pulumi up` again: it reads the result (the Entra audit log and AD) and completes without publishing",
+            { input: "publisher.signIn", resource: req.domain });
+    };
+    return {
+        port: {
+            set: async (req) => handOver({ operation: "set", domain: req.domain, rotateServerKey: req.rotateServerKey, force: req.force }),
+            remove: async (req) => handOver({ operation: "remove", domain: req.domain }),
+            get: async (req) => {
+                throw new ProviderError("PublishDeferred", `publisher.signIn is "deferred": the cloud record of ${req.domain} is read from the Entra audit log, not the module`, { input: "publisher.signIn" });
+            },
+        },
+        domainCredential,
+        description: "PowerShell publisher (deferred: commands run by hand)",
+        deferred: true,
+    };
 }
 
 /** Bearer tokens for the lab publisher from the resource's graph credential (the lab's cloud credential). */

@@ -156,9 +156,9 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
         // PowerShell's own refusals under -NonInteractive (a Read-Host or a credential prompt).
         match: /not running in UserInteractive mode|PowerShell is in NonInteractive mode|Read and Prompt functionality is not available/i,
         fix: () => "the module tried to open an interactive sign-in, which cannot be shown here (no desktop, -NonInteractive). " +
-            "Without publisher.cloudPassword it signs in interactively as publisher.cloudUserPrincipalName: run pulumi in a desktop " +
-            "session on the Windows host, or set publisher.cloudPassword for an account that may sign in with a password (no MFA)",
-        input: "publisher.cloudPassword",
+            "Unattended, use publisher.signIn { mode: \"password\", password, accountExcludedFromMfa: true } for an account excluded from MFA, " +
+            "or { mode: \"deferred\" } to get the commands to run by hand, signed in with MFA, on the Entra Connect server (docs/operations.md)",
+        input: "publisher.signIn",
     },
     {
         code: "DirectoryAuthFailed",

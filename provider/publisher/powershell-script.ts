@@ -226,3 +226,34 @@ export function buildStdin(req: ScriptRequest, secrets: ScriptSecrets): string {
     const body = buildScriptBody(req);
     return `${BOOTSTRAP_LINE}\n${buildSecretsLine(secrets)}\n${body}`;
 }
+
+export interface ManualRequest {
+    operation: "set" | "remove";
+    domain: string;
+    cloudUserPrincipalName: string;
+    rotateServerKey?: boolean;
+    force?: boolean;
+    endpoint?: EntraCloud;
+}
+
+/**
+ * What an admin runs by hand (publisher.signIn "deferred") in an elevated Windows PowerShell on the
+ * Entra Connect server: Microsoft's own steps (-UserPrincipalName, so the module signs in
+ * interactively, with MFA), the domain and account as literals, no secret (Get-Credential asks).
+ * The same parameter sets as operationLines.
+ */
+export function manualCommands(req: ManualRequest): string[] {
+    const domain = psSingleQuoted(validateDomainName(req.domain));
+    const upn = psSingleQuoted(validateUserPrincipalName(req.cloudUserPrincipalName));
+    const common = "-Domain $domain -UserPrincipalName $userPrincipalName -DomainCredential $domainCred";
+    const rotate = req.operation === "set" && req.rotateServerKey ? (req.force ? " -RotateServerKey -Force" : " -RotateServerKey") : "";
+    return [
+        `Import-Module ${MODULE_NAME}`,
+        ...(req.endpoint === undefined ? [] : [`Set-AzureADKerberosServerEndpoint -TargetEndpoint ${MODULE_ENDPOINTS[req.endpoint]}`]),
+        `$domain = ${domain}`,
+        `$userPrincipalName = ${upn}`,
+        `$domainCred = Get-Credential -Message ${psSingleQuoted(`A Domain Admin of ${req.domain}, in UPN form`)}`,
+        req.operation === "set" ? `Set-AzureADKerberosServer ${common}${rotate}` : `Remove-AzureADKerberosServer ${common}`,
+        `Get-AzureADKerberosServer ${common}`,
+    ];
+}

@@ -73,7 +73,10 @@ export const azureADKerberosServerProvider = {
     async read(id: string, props: any): Promise<pulumi.dynamic.ReadResult> {
         return run("read", props ?? {}, async (ctx) => {
             const inputs = inputsOf(props);
-            const outputs = await readServer(inputs, { lastRotatedOn: props.lastRotatedOn ?? null }, ctx);
+            const outputs = await readServer(inputs, {
+                lastRotatedOn: props.lastRotatedOn ?? null,
+                cloudId: props.cloudId, cloudDomainDnsName: props.cloudDomainDnsName, cloudKeyVersion: props.cloudKeyVersion, cloudKeyUpdatedOn: props.cloudKeyUpdatedOn,
+            }, ctx);
             // The observed reasons also go back as the (hidden) input of the same name, whose desired
             // value the Resource class sets to []: the engine's input diff then prints the reasons.
             return { id, props: state(inputs, outputs), inputs: { ...inputs, [DRIFT_INPUT]: outputs.driftReasons } };
@@ -84,6 +87,7 @@ export const azureADKerberosServerProvider = {
         return run("update", news, async (ctx) => {
             const r = await converge(news, {
                 existing: true, previousTrigger: olds.keyRotation?.trigger, lastRotatedOn: olds.lastRotatedOn ?? null, previousOwner: olds.listOwner,
+                cloud: { cloudId: olds.cloudId, cloudDomainDnsName: olds.cloudDomainDnsName, cloudKeyVersion: olds.cloudKeyVersion, cloudKeyUpdatedOn: olds.cloudKeyUpdatedOn },
             }, ctx);
             return { outs: state(news, r.outputs) };
         });

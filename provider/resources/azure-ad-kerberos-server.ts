@@ -52,6 +52,7 @@ export class AzureADKerberosServer extends pulumi.dynamic.Resource {
     declare readonly cloudKeyUpdatedOn: pulumi.Output<string | null>;
     /** OriginatingUsn of the newest KerberosDomain audit event (with `graph`) */
     declare readonly auditKeyVersion: pulumi.Output<number | null>;
+    declare readonly cloudKeySource: pulumi.Output<"module" | "auditLog" | "state" | "none">;
     /** when this resource last rotated the key */
     declare readonly lastRotatedOn: pulumi.Output<string | null>;
     declare readonly inSync: pulumi.Output<boolean>;

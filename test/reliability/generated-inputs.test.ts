@@ -120,12 +120,12 @@ const subjects: Subject[] = [
     {
         // the same resource with the PowerShell publisher over ssh: its own inputs
         resource: "AzureADKerberosServer",
-        base: server((io) => ({ type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", cloudPassword: { env: "GEN_CLOUD_PASSWORD" },
+        base: server((io) => ({ type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", signIn: { mode: "password", password: { env: "GEN_CLOUD_PASSWORD" }, accountExcludedFromMfa: true },
             shell: { type: "ssh", host: io.host, user: "CORP\\admin", privateKey: { env: "GEN_SSH_KEY" }, port: io.port } })),
         specs: [
             { path: "publisher.shell", kind: "object" }, { path: "publisher.cloudUserPrincipalName", kind: "string" }, { path: "publisher.shell.type", kind: "string" }, { path: "publisher.shell.host", kind: "string" },
             { path: "publisher.shell.user", kind: "string" }, { path: "publisher.shell.port", kind: "number" },
-            { path: "publisher.cloudPassword", kind: "secret" }, { path: "publisher.shell.privateKey", kind: "secret" },
+            { path: "publisher.signIn.password", kind: "secret" }, { path: "publisher.shell.privateKey", kind: "secret" },
         ],
         check: checkOf(azureADKerberosServerProvider), later: laterServer,
     },

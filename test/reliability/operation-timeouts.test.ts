@@ -40,7 +40,7 @@ const standinEnv = (extra: Record<string, string> = {}) => ({
 const powershellInputs = (timeouts: Record<string, number>) => ({
     __provider: provider.text, driftReasons: [],
     ...serverArgs(lab, fab, {
-        publisher: { type: "powershell", shell: { type: "local" }, cloudUserPrincipalName: "kerberos-admin@entrakerberoslab.onmicrosoft.com", cloudPassword: { env: lab.emulator.app.clientSecretEnv } },
+        publisher: { type: "powershell", shell: { type: "local" }, cloudUserPrincipalName: "kerberos-admin@entrakerberoslab.onmicrosoft.com", signIn: { mode: "password", password: { env: lab.emulator.app.clientSecretEnv }, accountExcludedFromMfa: true } },
         timeouts,
     }),
 });

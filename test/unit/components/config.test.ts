@@ -50,7 +50,7 @@ describe("cloudKerberosTrust config", () => {
         delete c.graph.caCertificate;
         for (const f of c.forests) for (const d of f.domains) { delete d.directory.caCertificate; delete d.publisher.caCertificate; }
         c.forests[1].domains[0].directory.caCertificate = OTHER;
-        c.forests[1].domains.push(domain("child.fabrikam.lab.test", { publisher: { type: "powershell", cloudUserPrincipalName: "admin@contoso.example" } }));
+        c.forests[1].domains.push(domain("child.fabrikam.lab.test", { publisher: { type: "powershell", cloudUserPrincipalName: "admin@contoso.example", signIn: { mode: "deferred" } } }));
         delete c.forests[1].domains[1].directory.caCertificate;
         const spec: any = parseCloudKerberosTrustConfig({ caCertificate: PEM, ...c });
         expect(spec.caCertificate).toBeUndefined(); // given out, not kept as a second source

@@ -32,7 +32,7 @@ describe("which event counts", () => {
             event("Update", 30775, { KerberosDomainDescription: [desc(30775, 1585708), desc(30775, 1586495)] }, "2026-01-02T00:00:00Z"),
             event("Add", 30775, { KerberosDomainDnsName: [null, `["${domain}"]`], KerberosDomainDescription: [null, desc(30775, 1585708)] }),
         ];
-        expect(auditObservation(events, domain, 30775)).toEqual({ keyVersion: 1586495, activity: "Update kerberos domain", at: "2026-01-02T00:00:00Z", deleted: false });
+        expect(auditObservation(events, domain, 30775)).toEqual({ keyVersion: 1586495, keyUpdatedOn: "2021-04-23T10:26:55Z", activity: "Update kerberos domain", at: "2026-01-02T00:00:00Z", deleted: false });
     });
 
     test("a delete of this branch, another domain's event with a colliding branch, nothing at all", () => {

@@ -44,6 +44,10 @@ describe("drift rules", () => {
             `Kerberos server objects of ${DOMAIN} are missing (service connection point, computer account, krbtgt account)`,
             `cloud record (KerberosDomain) for ${DOMAIN} missing`,
         ]);
+        // read without the module, nothing is known about the cloud: only what AD lacks is named
+        expect(driftReasons(observation({ ad: none, prp: undefined, cloud: cloudTable(NO_CLOUD), cloudSource: "none" }), {}, NOW)).toEqual([
+            `Kerberos server objects of ${DOMAIN} are missing (service connection point, computer account, krbtgt account)`,
+        ]);
         const linkBroken = adState({ complete: false, problems: [`msDS-KrbTgtLink of ${DNS.computer} is empty, not ${DNS.krbtgt}`] });
         expect(driftReasons(observation({ ad: linkBroken }), {}, NOW)).toEqual([`msDS-KrbTgtLink of ${DNS.computer} is empty, not ${DNS.krbtgt}`]);
     });

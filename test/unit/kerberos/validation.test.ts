@@ -18,7 +18,8 @@ type Row = [name: string, change: (i: any) => void, failing: string[], reason?: 
 // an ssh shell with a real-shaped ed25519 host key (type string, then 32 bytes)
 const HOST_KEY = `ssh-ed25519 ${Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from("ssh-ed25519"), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 9)]).toString("base64")}`;
 const ssh = () => ({ type: "ssh", host: "adm01.corp.example.com", user: "svc", privateKey: { env: "K" }, hostKey: HOST_KEY });
-const ps = (extra: object = {}) => ({ type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", shell: ssh(), ...extra });
+const ps = (extra: object = {}) => ({ type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", shell: ssh(), signIn: { mode: "deferred" }, ...extra });
+const pwSignIn = (extra: object = {}) => ({ mode: "password", password: { env: "CLOUD_PW" }, accountExcludedFromMfa: true, ...extra });
 
 const rows: Row[] = [
     ["a valid baseline", () => undefined, []],
@@ -44,9 +45,17 @@ const rows: Row[] = [
     ["publisher type unknown", (i) => { i.publisher = { type: "rest" }; }, ["publisher.type"]],
     ["lab endpoint http", (i) => { i.publisher.endpoint = "http://127.0.0.1:1/lab"; }, ["publisher.endpoint"], /https/],
     ["lab publisher without graph", (i) => { delete i.graph; }, ["graph"], /graph is required with publisher.type "lab"/],
-    ["powershell without graph is fine", (i) => { i.publisher = ps({ cloudPassword: { env: "CLOUD_PW" } }); delete i.graph; }, []],
-    ["powershell local on a non-Windows provider", (i) => { i.publisher = ps({ shell: { type: "local" } }); }, ["publisher.shell"], /runs on linux: the module runs only on Windows/],
-    ["powershell without shell is local: refused on a non-Windows provider", (i) => { i.publisher = ps({ shell: undefined }); }, ["publisher.shell"], /\(the default\)/],
+    ["powershell without graph is fine", (i) => { i.publisher = ps({ signIn: pwSignIn() }); delete i.graph; }, []],
+    ["powershell without signIn", (i) => { i.publisher = ps({ signIn: undefined }); }, ["publisher.signIn"], /required/],
+    ["signIn of an unknown mode", (i) => { i.publisher = ps({ signIn: { mode: "interactive" } }); }, ["publisher.signIn"], /got mode "interactive"/],
+    ["password sign-in without the MFA acknowledgement", (i) => { i.publisher = ps({ signIn: pwSignIn({ accountExcludedFromMfa: undefined }) }); }, ["publisher.signIn.accountExcludedFromMfa"], /excluded from MFA/],
+    ["password sign-in with the acknowledgement false", (i) => { i.publisher = ps({ signIn: pwSignIn({ accountExcludedFromMfa: false }) }); }, ["publisher.signIn.accountExcludedFromMfa"], /deferred/],
+    ["password sign-in without the password", (i) => { i.publisher = ps({ signIn: pwSignIn({ password: undefined }) }); }, ["publisher.signIn.password"]],
+    ["deferred sign-in with a password", (i) => { i.publisher = ps({ signIn: { mode: "deferred", password: { env: "X" } } }); }, ["publisher.signIn.password"]],
+    ["the old cloudPassword is refused, naming what replaces it", (i) => { i.publisher = ps({ cloudPassword: { env: "CLOUD_PW" } }); }, ["publisher.cloudPassword"], /signIn: \{ mode: "password", password: <the same SecretRef>, accountExcludedFromMfa: true \}/],
+    ["powershell local on a non-Windows provider", (i) => { i.publisher = ps({ shell: { type: "local" }, signIn: pwSignIn() }); }, ["publisher.shell"], /runs on linux: the module runs only on Windows/],
+    ["deferred: no PowerShell starts, so local mode is fine on any platform", (i) => { i.publisher = ps({ shell: { type: "local" } }); }, []],
+    ["powershell without shell is local: refused on a non-Windows provider", (i) => { i.publisher = ps({ shell: undefined, signIn: pwSignIn() }); }, ["publisher.shell"], /\(the default\)/],
     ["powershell host pwsh is an explicit choice", (i) => { i.publisher = ps({ host: "pwsh" }); }, []],
     ["powershell host windowsPowerShell", (i) => { i.publisher = ps({ host: "windowsPowerShell" }); }, []],
     ["powershell host unknown", (i) => { i.publisher = ps({ host: "powershell.exe" }); }, ["publisher.host"], /"windowsPowerShell".*"pwsh"/],
@@ -64,11 +73,11 @@ const rows: Row[] = [
     ["powershell domainCredential down-level name", (i) => { i.publisher = ps({ domainCredential: { username: "CORP\\da", password: { env: "DA_PW" } } }); }, ["publisher.domainCredential.username"], /UPN/],
     ["powershell domainCredential password as a value", (i) => { i.publisher = ps({ domainCredential: { username: "da@corp.example.com", password: "pw-value" } }); }, ["publisher.domainCredential.password"]],
     ["powershell domainCredential unknown key", (i) => { i.publisher = ps({ domainCredential: { username: "da@corp.example.com", password: { env: "P" }, domain: "x" } }); }, ["publisher.domainCredential.domain"]],
-    ["powershell without UPN", (i) => { i.publisher = { type: "powershell", shell: ssh() }; }, ["publisher.cloudUserPrincipalName"]],
-    ["powershell cloudPassword as a value", (i) => { i.publisher = ps({ cloudPassword: "pw-value" }); }, ["publisher.cloudPassword"]],
-    ["powershell ssh without key", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", shell: { type: "ssh", host: "h", user: "u" } }; }, ["publisher.shell.privateKey"]],
-    ["powershell ssh bad port", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", shell: { type: "ssh", host: "h", user: "u", privateKey: { env: "K" }, port: 70000 } }; }, ["publisher.shell.port"]],
-    ["powershell shell unknown", (i) => { i.publisher = { type: "powershell", cloudUserPrincipalName: "a@b.c", shell: { type: "winrm" } }; }, ["publisher.shell"]],
+    ["powershell without UPN", (i) => { i.publisher = { type: "powershell", signIn: { mode: "deferred" }, shell: ssh() }; }, ["publisher.cloudUserPrincipalName"]],
+    ["powershell sign-in password as a value", (i) => { i.publisher = ps({ signIn: pwSignIn({ password: "pw-value" }) }); }, ["publisher.signIn.password"]],
+    ["powershell ssh without key", (i) => { i.publisher = { type: "powershell", signIn: { mode: "deferred" }, cloudUserPrincipalName: "a@b.c", shell: { type: "ssh", host: "h", user: "u" } }; }, ["publisher.shell.privateKey"]],
+    ["powershell ssh bad port", (i) => { i.publisher = { type: "powershell", signIn: { mode: "deferred" }, cloudUserPrincipalName: "a@b.c", shell: { type: "ssh", host: "h", user: "u", privateKey: { env: "K" }, port: 70000 } }; }, ["publisher.shell.port"]],
+    ["powershell shell unknown", (i) => { i.publisher = { type: "powershell", signIn: { mode: "deferred" }, cloudUserPrincipalName: "a@b.c", shell: { type: "winrm" } }; }, ["publisher.shell"]],
     ["graph tenant missing", (i) => { i.graph.tenantId = ""; }, ["graph.tenantId"]],
     ["graph credential unknown", (i) => { i.graph.credential = { type: "password" }; }, ["graph.credential.type"]],
     ["graph clientId not a GUID", (i) => { i.graph.credential.clientId = "app"; }, ["graph.credential.clientId"]],

@@ -37,33 +37,55 @@ describe("createPublisher", () => {
         expect(() => createPublisher({ type: "lab", endpoint: "http://127.0.0.1:1/lab" }, ctx())).toThrow(/https/);
     });
 
-    test("powershell over ssh: private key and cloud password resolved from their SecretRefs, named by input", () => {
+    test("powershell over ssh: private key and cloud password resolved from their SecretRefs, named by input, only when the module runs", () => {
         const c = ctx();
         const h = createPublisher({
-            type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", cloudPassword: { env: "CLOUD_PW" },
+            type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", signIn: { mode: "password", password: { env: "CLOUD_PW" }, accountExcludedFromMfa: true },
             shell: { type: "ssh", host: "win1.corp.example.com", user: "svc", privateKey: { env: "SSH_KEY" } },
         }, c);
-        expect(c.resolved).toEqual(["publisher.shell.privateKey", "publisher.cloudPassword"]);
+        // a refresh reads without the module: it must not need the module's secrets
+        expect(h.description).toBe("PowerShell publisher (powershell.exe over ssh svc@win1.corp.example.com)");
+        expect(c.resolved).toEqual([]);
+        expect(typeof h.port.get).toBe("function");
+        expect(c.resolved).toEqual(["publisher.shell.privateKey", "publisher.signIn.password"]);
         expect(h.domainCredential).toEqual({ username: directory.username, password: directory.password });
         expect(h.description).toBe("PowerShell publisher (powershell.exe over ssh svc@win1.corp.example.com)");
     });
 
-    test("powershell locally, interactive cloud sign-in (no cloudPassword): nothing resolved", () => {
+    test("powershell, deferred sign-in: nothing resolved, and a write hands over the commands to run by hand, without a secret", async () => {
         const c = ctx();
-        const h = createPublisher({ type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com" }, c);
+        const h = createPublisher({ type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", signIn: { mode: "deferred" }, cloud: "china" }, c);
         expect(c.resolved).toEqual([]);
-        expect(h.description).toBe("PowerShell publisher (powershell.exe, local)");
-        expect(createPublisher({ type: "powershell", host: "pwsh", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com" }, c).description)
+        expect(h.deferred).toBe(true);
+        const e = await h.port.set({ domain: "corp.example.com", domainCredential: h.domainCredential, rotateServerKey: true }).catch((x) => x);
+        expect(e).toMatchObject({ code: "PublishDeferred", input: "publisher.signIn", resource: "corp.example.com" });
+        for (const line of [
+            "Import-Module AzureADHybridAuthenticationManagement", "Set-AzureADKerberosServerEndpoint -TargetEndpoint 1",
+            "$domain = 'corp.example.com'", "$userPrincipalName = 'admin@contoso.onmicrosoft.com'",
+            "Set-AzureADKerberosServer -Domain $domain -UserPrincipalName $userPrincipalName -DomainCredential $domainCred -RotateServerKey",
+            "Get-AzureADKerberosServer -Domain $domain -UserPrincipalName $userPrincipalName -DomainCredential $domainCred",
+        ]) expect(e.message).toContain(`\n    ${line}`);
+        expect(e.message).not.toContain(directory.password);
+        await expect(h.port.remove({ domain: "corp.example.com", domainCredential: h.domainCredential }))
+            .rejects.toMatchObject({ code: "PublishDeferred", message: expect.stringContaining("Remove-AzureADKerberosServer -Domain $domain") });
+    });
+
+    test("powershell locally: the host named in the description", () => {
+        const pw = { mode: "password" as const, password: { env: "PW" }, accountExcludedFromMfa: true as const };
+        expect(createPublisher({ type: "powershell", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", signIn: pw }, ctx()).description).toBe("PowerShell publisher (powershell.exe, local)");
+        expect(createPublisher({ type: "powershell", host: "pwsh", cloudUserPrincipalName: "admin@contoso.onmicrosoft.com", signIn: pw }, ctx()).description)
             .toBe("PowerShell publisher (pwsh, local)");
     });
 
     test("publisher.domainCredential is the module's -DomainCredential, apart from the directory account", () => {
         const c = ctx();
         const h = createPublisher({
-            type: "powershell", cloudUserPrincipalName: "a@b.c",
+            type: "powershell", cloudUserPrincipalName: "a@b.c", signIn: { mode: "password", password: { env: "PW" }, accountExcludedFromMfa: true },
             domainCredential: { username: "da@child.corp.example.com", password: { env: "DA_PW" } },
         }, c);
-        expect(c.resolved).toEqual(["publisher.domainCredential.password"]);
+        expect(c.resolved).toEqual([]);
+        expect(h.domainCredential.username).toBe("da@child.corp.example.com");
+        expect(c.resolved).toEqual(["publisher.signIn.password", "publisher.domainCredential.password"]);
         expect(h.domainCredential).toEqual({ username: "da@child.corp.example.com", password: "value-of-DA_PW" });
     });
 

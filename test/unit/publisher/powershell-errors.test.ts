@@ -36,7 +36,7 @@ describe("known module errors", () => {
         ["platform", err("System.Exception", "Unexpected exception thrown. Action: GetKerberosDomainSyncConfigAsync, Exception: Operation is not supported on this platform."),
             "PublisherPlatformUnsupported", /Windows PowerShell 5\.1; the fix users report is to run it on the Entra Connect server/],
         ["a prompt in a non-interactive session", err("System.Management.Automation.PSInvalidOperationException", "PowerShell is in NonInteractive mode. Read and Prompt functionality is not available."),
-            "PublisherInteractionRequired", /cloudPassword/],
+            "PublisherInteractionRequired", /publisher\.signIn/],
         ["the script's own framing error", err("PekFramingError", "The secrets line was missing or malformed."),
             "PublisherFramingFailed", /Constrained Language Mode/],
         ["a refused domain credential", err("System.DirectoryServices.Protocols.LdapException", "The supplied credential is invalid."),
@@ -74,7 +74,7 @@ const FIXTURE_EXPECTATIONS: [text: RegExp, code: string, advice: RegExp][] = [
     [/Collision setting top level names/, "KerberosTrustNameCollision", /name suffix routing/],
     [/LsaCreateTrustedDomainEx 0x549/, "KerberosTrustChildDomain", /forest root domain only.*not in a child domain/],
     [/AADSTS5000225/, "CloudTenantBlocked", /dormant tenant.*publisher\.cloudUserPrincipalName/],
-    [/not running in UserInteractive mode/, "PublisherInteractionRequired", /interactive sign-in.*publisher\.cloudPassword/],
+    [/not running in UserInteractive mode/, "PublisherInteractionRequired", /interactive sign-in.*publisher\.signIn/],
     [/Failed to read secrets from the domain/, "DomainSecretsReadFailed", /no cause for this text/],
 ];
 

@@ -95,7 +95,7 @@ describe("known module errors through pwsh", () => {
     it("without a cloud password the module would sign in interactively: refused as such", async () => {
         const e = await failure(publisher({ cloudPassword: undefined }).get(req));
         expect(e.code).toBe("PublisherInteractionRequired");
-        expect(e.input).toBe("publisher.cloudPassword");
+        expect(e.input).toBe("publisher.signIn");
         const [rec] = records();
         expect(rec.calls).toEqual([{ cmdlet: "Get-AzureADKerberosServer", params: ["Domain", "DomainCredential", "UserPrincipalName"] }]);
     });

@@ -19,6 +19,6 @@ for (const s of servers) {
         domainDnsName: r.domainDnsName, branchId: r.branchId, computerAccount: r.computerAccount, userAccount: r.userAccount,
         keyVersion: r.keyVersion, keyUpdatedOn: r.keyUpdatedOn, keyUpdatedFrom: r.keyUpdatedFrom, cloudId: r.cloudId,
         cloudDomainDnsName: r.cloudDomainDnsName, cloudKeyVersion: r.cloudKeyVersion, cloudKeyUpdatedOn: r.cloudKeyUpdatedOn,
-        auditKeyVersion: r.auditKeyVersion, inSync: r.inSync, driftReasons: r.driftReasons,
+        auditKeyVersion: r.auditKeyVersion, cloudKeySource: r.cloudKeySource, inSync: r.inSync, driftReasons: r.driftReasons,
     };
 }
