@@ -4,11 +4,9 @@
 // pull request's `preview --refresh` and a `refresh` then run with no cloud password anywhere and
 // still show the key versions and where they came from. The provider never starts PowerShell here.
 import * as path from "node:path";
-import { Agent, fetch } from "undici";
-import { createLabPublisher } from "../../provider/publisher/lab";
 import { createTestStack, type TestStack } from "../support/stack";
-import { labCa, labSecretEnv, labSecretValues, requireLab } from "../support/lab";
-import { labCloudRecord, labServerInputs, readKeyVersion, readListClaims, clearListClaims } from "../support/kerberos-lab";
+import { labSecretEnv, labSecretValues, requireLab } from "../support/lab";
+import { labCloudRecord, labManualPublisher, labServerInputs, readKeyVersion, readListClaims, clearListClaims } from "../support/kerberos-lab";
 
 const PROGRAM = path.join(__dirname, "programs/kerberos-server");
 const STEP = 180_000;
@@ -18,7 +16,7 @@ describe('AzureADKerberosServer with publisher.signIn "deferred"', () => {
     const contoso = lab.forests.find((f) => f.name === "contoso")!;
     const admin = "kerberos-admin@lab.onmicrosoft.com";
     const args = labServerInputs(lab, contoso, { publisher: { type: "powershell", cloudUserPrincipalName: admin, signIn: { mode: "deferred" } } });
-    const labPort = () => createLabPublisher({ endpoint: lab.publisher.endpoint, caCertificate: labCa(lab), getToken: labToken });
+    const labPort = () => labManualPublisher(lab);
     const domainCredential = { username: contoso.adminUpn, password: lab.secrets[contoso.adminPasswordEnv] };
     let t: TestStack;
     const onOutput = () => undefined;
@@ -28,19 +26,6 @@ describe('AzureADKerberosServer with publisher.signIn "deferred"', () => {
         return `${e?.message ?? ""}\n${e?.stdout ?? ""}\n${e?.stderr ?? ""}`;
     }
 
-    async function labToken(): Promise<string> {
-        const dispatcher = new Agent({ connect: { ca: [labCa(lab)] } });
-        try {
-            const res = await fetch(`${lab.emulator.url}/${lab.emulator.tenantId}/oauth2/v2.0/token`, {
-                method: "POST", dispatcher, headers: { "content-type": "application/x-www-form-urlencoded" },
-                body: new URLSearchParams({ grant_type: "client_credentials", client_id: lab.emulator.app.clientId,
-                    client_secret: lab.secrets[lab.emulator.app.clientSecretEnv], scope: "https://graph.microsoft.com/.default" }),
-            });
-            return ((await res.json()) as { access_token: string }).access_token;
-        } finally {
-            await dispatcher.close();
-        }
-    }
 
     beforeAll(async () => {
         await labPort().remove({ domain: contoso.domain, domainCredential }); // whatever an earlier run left

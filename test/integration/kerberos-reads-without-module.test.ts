@@ -6,15 +6,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Agent, fetch } from "undici";
 import { newContext } from "../../provider/kerberos/context";
 import type { AzureADKerberosServerInputs } from "../../provider/kerberos/model";
 import { ProviderError } from "../../provider/core/errors";
 import { sharedAuditLog } from "../../provider/kerberos/audit-log";
 import { converge, readServer, removeServer } from "../../provider/kerberos/reconciler";
-import { createLabPublisher } from "../../provider/publisher/lab";
-import { labCa, labSecretEnv, labSecretValues, requireLab } from "../support/lab";
-import { labServerInputs } from "../support/kerberos-lab";
+import { labSecretEnv, labSecretValues, requireLab } from "../support/lab";
+import { labManualPublisher, labServerInputs } from "../support/kerberos-lab";
 
 jest.setTimeout(120_000);
 
@@ -133,7 +131,7 @@ describe('publisher.signIn "deferred": the publish is handed to the admin, the n
 
     test("after the admin's manual run (the lab publisher stands in for it), the next up verifies and completes without publishing", async () => {
         // what Set-AzureADKerberosServer does when the admin runs it by hand
-        const manual = createLabPublisher({ endpoint: lab.publisher.endpoint, caCertificate: labCa(lab), getToken: labToken });
+        const manual = labManualPublisher(lab);
         const published = await manual.set({ domain: contoso.domain, domainCredential: { username: contoso.adminUpn, password: lab.secrets[contoso.adminPasswordEnv] } });
         sharedAuditLog.clear(); // the next `pulumi up` is a new provider process: no pages shared with this one
         const e = env(false);
@@ -144,17 +142,3 @@ describe('publisher.signIn "deferred": the publish is handed to the admin, the n
     });
 });
 
-/** A lab token as the admin's own sign-in would give the module (client credentials of the lab app). */
-async function labToken(): Promise<string> {
-    const dispatcher = new Agent({ connect: { ca: [labCa(lab)] } });
-    try {
-        const res = await fetch(`${lab.emulator.url}/${lab.emulator.tenantId}/oauth2/v2.0/token`, {
-            method: "POST", dispatcher, headers: { "content-type": "application/x-www-form-urlencoded" },
-            body: new URLSearchParams({ grant_type: "client_credentials", client_id: lab.emulator.app.clientId,
-                client_secret: lab.secrets[lab.emulator.app.clientSecretEnv], scope: "https://graph.microsoft.com/.default" }),
-        });
-        return ((await res.json()) as { access_token: string }).access_token;
-    } finally {
-        await dispatcher.close();
-    }
-}

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { Attribute, Change, Client } from "ldapts";
 import { Agent, fetch } from "undici";
 import type { LabForest, LabInfo } from "../../lab/layout";
+import { createLabPublisher } from "../../provider/publisher/lab";
 import { labCa, withAdminLdap } from "./lab";
 
 export const SCP_CN = "900274c4-b7d2-43c8-90ee-00a9f650e335";
@@ -156,4 +157,25 @@ export function labCloudRecord(lab: LabInfo, domain: string): { branchId: number
     const file = path.join(lab.labDir, "kerberos-domains.json");
     if (!fs.existsSync(file)) return undefined;
     return JSON.parse(fs.readFileSync(file, "utf8")).domains?.[domain.toLowerCase()];
+}
+
+/**
+ * The lab publisher as an admin's run by hand would reach it (deferred sign-in): signed in with the
+ * lab app's client credentials, not through the product's own credential code.
+ */
+export function labManualPublisher(lab: LabInfo) {
+    const getToken = async (): Promise<string> => {
+        const dispatcher = new Agent({ connect: { ca: [labCa(lab)] } });
+        try {
+            const res = await fetch(`${lab.emulator.url}/${lab.emulator.tenantId}/oauth2/v2.0/token`, {
+                method: "POST", dispatcher, headers: { "content-type": "application/x-www-form-urlencoded" },
+                body: new URLSearchParams({ grant_type: "client_credentials", client_id: lab.emulator.app.clientId,
+                    client_secret: lab.secrets[lab.emulator.app.clientSecretEnv], scope: "https://graph.microsoft.com/.default" }),
+            });
+            return ((await res.json()) as { access_token: string }).access_token;
+        } finally {
+            await dispatcher.close();
+        }
+    };
+    return createLabPublisher({ endpoint: lab.publisher.endpoint, caCertificate: labCa(lab), getToken });
 }
