@@ -97,7 +97,7 @@ describe("WaveGate with readiness", () => {
     test("check refuses a malformed readiness input naming the field, before any report runs", async () => {
         const calls = reportWith([tier0]);
         const bad = { ...inputs(), readiness: { spec: { ...spec(), forests: [] }, pilotGroups: [""], extra: 1 } };
-        const failures = (await waveGateProvider.check({}, bad)).failures.map((f) => f.property);
+        const failures = ((await waveGateProvider.check({}, bad)).failures ?? []).map((f) => f.property);
         expect(failures).toEqual(expect.arrayContaining(["readiness.extra", "readiness.pilotGroups", "readiness.spec.forests"]));
         expect((await waveGateProvider.check({}, { ...inputs(), readiness: "yes" })).failures).toEqual([{ property: "readiness", reason: "readiness must be { spec, pilotGroups }" }]);
         expect((await waveGateProvider.check({}, { ...inputs(), readiness: { spec: UNKNOWN, pilotGroups: [] } })).failures).toEqual([]);
