@@ -40,6 +40,11 @@ export class EmulatorAdmin {
         await this.call("DELETE", "/requests");
     }
 
+    /** The emulator's admin seed API (users, groups, groupMembers: lab/emulator/admin.ts). */
+    async seed(body: Record<string, unknown>): Promise<void> {
+        await this.call("POST", "/seed", body);
+    }
+
     async requestLog(): Promise<RequestLogEntry[]> {
         return (await this.call("GET", "/requests")).value;
     }

@@ -4,13 +4,14 @@
 //
 //   npm run bench                    full run (about 10-15 min on 2 cores)
 //   npm run bench -- --quick         N = 1, 10, one run each, results to a temp file (development)
-//   npm run bench -- --only provider | --only engine | --only ca-window
+//   npm run bench -- --only provider | --only engine | --only ca-window | --only readiness
+//   npm run bench -- --only readiness --readiness-users 2000    (the readiness report's pilot size; default 10,000)
 //   npm run bench -- --quick --only provider --sizes 100,500   (provider-level sizes)
 //   npm run bench -- --quick --only engine --engine-sizes 100 --kinds real
 //   BENCH_NODE_OPTIONS=--cpu-prof ... adds node options to every node process of the engine runs (profiling)
 //
 // Settings can be moved by environment: BENCH_LDAP_RTT_MS (20), BENCH_GRAPH_MS (20),
-// BENCH_LAB_DIR / BENCH_LAB_IP_BASE / BENCH_LAB_PORT (bench-lab.ts).
+// BENCH_LAB_DIR / BENCH_LAB_IP_BASE / BENCH_LAB_PORT (bench-lab.ts), BENCH_PROXY_HOST (127.0.0.90, the delay proxy).
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -21,6 +22,7 @@ import { EmulatorAdmin } from "./emulator-admin";
 import { engineLevel, type EngineRow } from "./engine-level";
 import { labCaPem, proxyTargets, serverInputs, syntheticDomains } from "./fixtures";
 import { providerLevel, type ProviderRow } from "./provider-level";
+import { readinessBench, renderReadiness, type ReadinessBenchResult } from "./readiness";
 import { startProxyProcess } from "./proxy-process";
 import { renderResults, verdicts, type Machine, type Settings } from "./report";
 
@@ -83,17 +85,23 @@ async function main(): Promise<void> {
     const ca = labCaPem(lab);
     const admin = new EmulatorAdmin(lab.emulator.url, ca);
     const maxN = Math.max(...settings.providerSizes, ...settings.engineSizes);
-    const proxy = await startProxyProcess({ listenHost: "127.0.0.90", targets: proxyTargets(lab, maxN), oneWayMs: 0 });
+    const proxy = await startProxyProcess({ listenHost: process.env.BENCH_PROXY_HOST ?? "127.0.0.90", targets: proxyTargets(lab, maxN), oneWayMs: 0 });
     let provider: ProviderRow[] = [];
     const engine: EngineRow[] = [];
     let window: CaWindowResult | undefined;
+    let readiness: ReadinessBenchResult | undefined;
     try {
         await admin.setLatency(0);
         log("set-up: one Kerberos server per lab domain (provider create, no latency)");
         const { azureADKerberosServerProvider } = require("../provider/resources/azure-ad-kerberos-server-impl");
         for (const f of lab.forests) await azureADKerberosServerProvider.create(serverInputs(lab, f, f.ldapsUrl, ca));
-        const domains = syntheticDomains(lab, "127.0.0.90", proxy.ports);
+        const domains = syntheticDomains(lab, process.env.BENCH_PROXY_HOST ?? "127.0.0.90", proxy.ports);
 
+        if (only === undefined || only === "readiness") {
+            const users = Number(option("--readiness-users") ?? 10_000);
+            log(`readiness: the report on a pilot group of ${users} users (no injected latency)`);
+            readiness = await readinessBench({ lab, ca, admin, users, log });
+        }
         await proxy.setDelay(latency.ldapRttMs / 2);
         await admin.setLatency(latency.graphMs);
         if (only === undefined || only === "ca-window") {
@@ -119,9 +127,11 @@ async function main(): Promise<void> {
         await bench.stop();
     }
     settings.durationS = (Date.now() - started) / 1000;
-    fs.writeFileSync(out, renderResults(machine(bin, loadBefore), settings, provider, engine) + (window ? `\n${renderCaWindow(window).join("\n")}` : ""));
+    fs.writeFileSync(out, renderResults(machine(bin, loadBefore), settings, provider, engine) + (window ? `\n${renderCaWindow(window).join("\n")}` : "")
+        + (readiness ? `\n${renderReadiness(readiness).join("\n")}` : ""));
     log(`results: ${out}`);
     for (const v of verdicts(provider, engine)) log(`  ${v.met ? "met   " : "MISSED"} ${v.name}: ${v.measured} (target ${v.target})`);
+    if (readiness) for (const l of renderReadiness(readiness).filter((x) => x.startsWith("| ") && !x.startsWith("| measure"))) log(`  ${l}`);
 }
 
 main().then(() => process.exit(0), (e) => { log(`bench: ${(e as Error).stack ?? e}`); process.exit(1); });

@@ -41,6 +41,11 @@ export interface CloudKerberosTrustArgs {
     fido2SecurityKeyMethod?: Omit<Fido2SecurityKeyMethodArgs, "graph">;
     /** `name` names the child (default: the policy), for two exclusions on one policy */
     conditionalAccessExclusions?: (Omit<ConditionalAccessExclusionArgs, "graph"> & { name?: string })[];
+    /**
+     * Gate each wave on the readiness report too (docs/readiness.md): wave N+1 starts only when the
+     * report of wave N's domains has no blocking finding. Default false.
+     */
+    readinessGate?: boolean;
 }
 
 /** The same, as plain data: what the stack config `cloudKerberosTrust` holds. */
@@ -68,6 +73,7 @@ export interface CloudKerberosTrustSpec {
         keyRestrictions?: { isEnforced: boolean; enforcementType: "allow" | "block"; aaGuids: string[] };
     };
     conditionalAccessExclusions?: { name?: string; policy: string; excludeApplications?: string[]; excludeGroups?: string[]; excludeUsers?: string[] }[];
+    readinessGate?: boolean;
 }
 
 /** The Intune children's `assignments`: the same shape as the resources' own input. */

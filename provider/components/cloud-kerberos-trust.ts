@@ -19,7 +19,7 @@ import { CloudTrustPolicy } from "../resources/cloud-trust-policy";
 import { ConditionalAccessExclusion } from "../resources/conditional-access-exclusion";
 import { Fido2SecurityKeyMethod } from "../resources/fido2-security-key-method";
 import { HostToRealmMapping } from "../resources/host-to-realm-mapping";
-import { WaveGate } from "../resources/wave-gate";
+import { WaveGate, type WaveGateArgs } from "../resources/wave-gate";
 import type { CloudKerberosTrustArgs, DomainStatus, TenantResourceStatus } from "./cloud-kerberos-trust-types";
 import { renderStatusTable, renderTenantTable } from "./status-table";
 import { planWaves, type Wave } from "./waves";
@@ -56,7 +56,7 @@ export class CloudKerberosTrust extends pulumi.ComponentResource {
         for (const wave of waves) {
             const servers = this.rollOutWave(wave, args, previousGate);
             rows.push(...servers.map(({ server, forest, domain }) => statusRow(server, forest, wave.wave, domain)));
-            previousGate = this.gate(name, wave, servers.map((s) => s.server));
+            previousGate = this.gate(name, wave, servers.map((s) => s.server), args.readinessGate ? readinessInput(args, wave) : undefined);
         }
 
         const firstGate = waves.length ? this.waveGates[waves[0].wave] : undefined;
@@ -135,14 +135,27 @@ export class CloudKerberosTrust extends pulumi.ComponentResource {
     }
 
     /** The gate after a wave: its inputs are the wave's verdicts, so it runs after all of them. */
-    private gate(name: string, wave: Wave, servers: AzureADKerberosServer[]): WaveGate {
+    private gate(name: string, wave: Wave, servers: AzureADKerberosServer[], readiness: WaveGateArgs["readiness"]): WaveGate {
         const gate = new WaveGate(`${name}/wave-${wave.wave}`, {
             wave: wave.wave,
+            readiness,
             domains: servers.map((s, i) => ({ name: wave.members[i].childName, inSync: s.inSync, driftReasons: s.driftReasons })),
         }, { parent: this, dependsOn: servers });
         this.waveGates[wave.wave] = gate;
         return gate;
     }
+}
+
+/**
+ * The readiness report a wave's gate runs (readinessGate): the rollout's config cut down to this
+ * wave's forests (the report reads only their domains), and the rollout's pilot groups.
+ */
+function readinessInput(args: CloudKerberosTrustArgs, wave: Wave): WaveGateArgs["readiness"] {
+    const forests = args.forests.filter((f) => wave.members.some((m) => m.forest === f.name));
+    // the report's own pilotGroupsOf drops the duplicates
+    const policyGroups = pulumi.output(args.cloudTrustPolicy?.assignments ?? {}).apply((a) => a.includeGroups ?? []);
+    const groups = pulumi.all([args.fido2SecurityKeyMethod?.includeGroups ?? [], policyGroups]).apply(([fido2, policy]) => [...fido2, ...policy]);
+    return { spec: { graph: args.graph, forests, ...(args.keyRotation ? { keyRotation: args.keyRotation } : {}) } as Record<string, unknown>, pilotGroups: groups };
 }
 
 // The keys of a status row that come straight from the server's outputs.

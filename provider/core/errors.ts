@@ -24,7 +24,7 @@ export const ERROR_CODES = [
     "PublisherModuleMissing", "PublisherModuleOutdated", "PublisherRuntimeMissing", "PublisherPlatformUnsupported",
     "PublisherInteractionRequired", "PublishDeferred", "PublisherSshUnreachable", "PublisherSshAuthFailed", "PublisherSshHostKeyRejected", "PublisherSshFailed",
     // the rollout
-    "WaveNotInSync",
+    "WaveNotInSync", "WaveNotReady",
     // Microsoft Graph
     "GRAPH_CONFIG", "GRAPH_AUTH", "GRAPH_TLS", "GRAPH_NETWORK", "GRAPH_TIMEOUT", "GRAPH_ERROR", "GRAPH_RESPONSE_INVALID", "GRAPH_READS_UNSETTLED",
     "GRAPH_BAD_REQUEST", "GRAPH_UNAUTHORIZED", "GRAPH_FORBIDDEN", "GRAPH_NOT_FOUND", "GRAPH_CONFLICT", "GRAPH_PRECONDITION_FAILED",

@@ -39,14 +39,20 @@ describe("examples", () => {
         expect(wf.jobs.drift.if).toContain("schedule");
         expect(runs("drift")).toMatch(/pulumi preview --stack "\$STACK" --refresh --expect-no-changes/);
         expect(wf.jobs.drift.steps.some((s: any) => s.if === "failure()" && /core\.error/.test(s.with?.script ?? ""))).toBe(true);
-        for (const job of ["preview", "up", "drift"]) {
+        for (const job of ["preview", "up", "drift", "readiness"]) {
             expect(wf.jobs[job].permissions["id-token"]).toBe("write");           // GitHub OIDC for Entra
             expect(wf.jobs[job].env.CORP_BIND_PASSWORD).toBe("${{ secrets.CORP_BIND_PASSWORD }}"); // AD secrets from the secret store
         }
+        // the nightly readiness report: fails on blocking (2) and no report (3), uploads the JSON either way
+        expect(wf.jobs.readiness.if).toContain("schedule");
+        expect(runs("readiness")).toMatch(/npx entra-kerberos-readiness --stack "\$STACK" --json > readiness\.json/);
+        expect(runs("readiness")).toMatch(/2\) .*exit 2/);
+        const upload = wf.jobs.readiness.steps.find((s: any) => s.uses?.startsWith("actions/upload-artifact"));
+        expect(upload).toMatchObject({ if: "always()", with: { name: "readiness", path: "readiness.json" } });
         expect(fs.readFileSync(WORKFLOW, "utf8")).not.toMatch(/AZURE_CLIENT_SECRET|clientSecret/);
         // the jobs that reach DCs and the publisher host run on self-hosted runners in their network,
         // a fork's pull request never on one; the secret-free check runs on a hosted runner
-        for (const job of ["preview", "up", "drift"]) expect(wf.jobs[job]["runs-on"]).toEqual(["self-hosted", "linux", "entra-kerberos"]);
+        for (const job of ["preview", "up", "drift", "readiness"]) expect(wf.jobs[job]["runs-on"]).toEqual(["self-hosted", "linux", "entra-kerberos"]);
         expect(wf.jobs.preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
         expect(wf.jobs.check["runs-on"]).toBe("ubuntu-latest");
         expect(JSON.stringify(wf.jobs.check)).not.toMatch(/secrets\./);
