@@ -11,7 +11,7 @@ export type { CloudTrustScope } from "./intune/cloud-trust-settings";
 export { ConditionalAccessExclusion, type ConditionalAccessExclusionArgs } from "./resources/conditional-access-exclusion";
 export { Fido2SecurityKeyMethod, type Fido2SecurityKeyMethodArgs } from "./resources/fido2-security-key-method";
 // Types the public arguments and outputs above refer to (so the API reference can show them).
-export type { AzureADKerberosServerOutputs, KeyRotation, EntraCloud, ModuleDomainCredential, OperationTimeouts, PowerShellHost, PublisherShell } from "./kerberos/model";
+export type { AzureADKerberosServerOutputs, KeyRotation, EntraCloud, ModuleDomainCredential, OperationTimeouts, PowerShellHost, PublisherShell, PublisherSignIn } from "./kerberos/model";
 export type { WaveGate, WaveGateDomain } from "./resources/wave-gate";
 export type { Delivery } from "./intune/model";
 export type { DeepInput } from "./resources/deep-input";
