@@ -144,7 +144,8 @@ export function seedTenant(tenantId: string, apps: EmulatorApp[] = []): TenantDa
         // FIDO2 already on for a group someone else manages: the foreign target every test keeps
         authenticationMethodConfigurations: [fido2Configuration([{ id: g.helpdeskA, targetType: "group" }])],
         directoryAudits: [],
-        // no memberships: the readiness tests seed theirs (lab/readiness-seed.ts), other tests need none
+        // no memberships (the CSDL's group navigations members/transitiveMembers, see state.ts): the
+        // readiness tests seed theirs (lab/readiness-seed.ts), other tests need none
         groupMembers: [],
     };
 }

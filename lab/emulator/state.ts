@@ -25,8 +25,9 @@ export interface TenantData {
     directoryAudits: any[];
     /**
      * Group membership: one entity per group, `{ id: <group id>, members: [<user or group id>] }`.
-     * Graph exposes it only as navigations (members, transitiveMembers), never as a group property,
-     * so it is kept apart from the group entities.
+     * Graph exposes it only as navigations, never as a group property (graph-v1.0-csdl.xml, EntityType
+     * group: NavigationProperty members and transitiveMembers, Collection(graph.directoryObject)), so
+     * it is kept apart from the group entities.
      */
     groupMembers: any[];
 }
