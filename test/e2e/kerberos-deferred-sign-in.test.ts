@@ -5,7 +5,7 @@
 // still show the key versions and where they came from. The provider never starts PowerShell here.
 import * as path from "node:path";
 import { createTestStack, type TestStack } from "../support/stack";
-import { labSecretEnv, labSecretValues, requireLab } from "../support/lab";
+import { labSecretEnv, requireLab, expectNoLabSecret } from "../support/lab";
 import { labCloudRecord, labManualPublisher, labServerInputs, readKeyVersion, readListClaims, clearListClaims } from "../support/kerberos-lab";
 
 const PROGRAM = path.join(__dirname, "programs/kerberos-server");
@@ -52,7 +52,7 @@ describe('AzureADKerberosServer with publisher.signIn "deferred"', () => {
         expect(text).toContain(`$domain = '${contoso.domain}'`);
         expect(text).toContain(`$userPrincipalName = '${admin}'`);
         expect(text).toContain("Set-AzureADKerberosServer -Domain $domain -UserPrincipalName $userPrincipalName -DomainCredential $domainCred");
-        for (const s of labSecretValues(lab)) expect(text).not.toContain(s);
+        expectNoLabSecret(lab, [text]);
         expect(labCloudRecord(lab, contoso.domain)).toBeUndefined();
     }, STEP);
 

@@ -31,6 +31,11 @@ export async function withAdminLdap<T>(lab: LabInfo, forest: LabForest, fn: (c: 
 }
 
 /** The lab's SecretRef environment (admin passwords, Graph client secret). */
+/** Asserts that no lab secret value appears in any of `texts` (engine output, errors, exported state). */
+export function expectNoLabSecret(lab: LabInfo, texts: string[]): void {
+    for (const secret of labSecretValues(lab)) for (const text of texts) expect(text).not.toContain(secret);
+}
+
 export function labSecretEnv(lab: LabInfo): Record<string, string> {
     return { ...lab.secrets };
 }
